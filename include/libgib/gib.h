@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/**
+ * DOC: GIB and the alert list
+ *
+ * One Guest Information Block per host. Its first word is the origin of the
+ * alert list: a GISA's machine address, or one of two markers:
+ *
+ * - %GIB_NULL_GISA_ADDR (0): empty, GAL interruptions enabled; the next GISA
+ *   the machine links raises one.
+ * - %GIB_NONE_GISA_ADDR (1): empty, the host is processing; the machine links
+ *   GISAs without raising a GAL interruption.
+ *
+ * The host cuts the whole list with one exchange (the two-phase cut of
+ * gib_process_alert_list()) and unlinks each GISA of its cut.
+ *
+ * Concurrency table (alert-list origin):
+ *
+ * ======================  ============  ============  ===============
+ * against ->              machine push  host cut      gib_gisa_destroy
+ * ======================  ============  ============  ===============
+ * machine push (CAS)      ok            ok            ok
+ * host cut (xchg)         ok            ok (1)        ok
+ * unlink of a cut GISA    ok            owner only    waits for it (2)
+ * ======================  ============  ============  ===============
+ *
+ * (1) several CPUs may process at once: each exchange hands each GISA to
+ *     exactly one of them.
+ * (2) destroy re-tries set_iam(0) and processes the list itself until the
+ *     GISA is out; it never waits for a processing it did not start but
+ *     for one whose unlink is a bounded number of steps away.
+ */
+#ifndef LIBGIB_GIB_H
+#define LIBGIB_GIB_H
+
+#include <libgib/platform.h>
+#include <libgib/gisa.h>
+#include <libgib/trace.h>
+
+/** GIB_NULL_GISA_ADDR - alert-list origin: empty, GAL interruptions enabled */
+#define GIB_NULL_GISA_ADDR 0u
+/** GIB_NONE_GISA_ADDR - alert-list origin: empty, host processing, no GAL */
+#define GIB_NONE_GISA_ADDR 1u
+/** GIB_NISC_MASK - NISC bits of the GIB's byte 8 */
+#define GIB_NISC_MASK 0x07
+
+/**
+ * struct gib_block - the Guest Information Block, as the machine sees it
+ * @alert_list_origin: big-endian; a GISA address or a marker
+ * @res4: reserved
+ * @nisc_byte: 5 reserved bits, then the NISC in the 3 low bits
+ * @res9: reserved
+ */
+struct gib_block {
+	uint32_t alert_list_origin;
+	uint32_t res4;
+	uint8_t nisc_byte;
+	uint8_t res9[23];
+};
+
+_Static_assert(sizeof(struct gib_block) == 32, "GIB is 32 bytes");
+_Static_assert(offsetof(struct gib_block, nisc_byte) == 8, "NISC at byte 8");
+
+/**
+ * struct gib_host - one host's GIB and what the core keeps beside it
+ * @gib: the GIB, NULL until gib_init() succeeds
+ * @gib_maddr: its machine address
+ * @nisc: the host ISC of GAL interruptions
+ * @gisa_format: the format of every GISA of this host
+ * @nr_gisas: GISAs alive on this host, under @lock
+ * @lock: protects @nr_gisas and the life cycle
+ * @trace: optional trace hooks, set before gib_init()
+ * @trace_priv: their first argument
+ * @pf: the backend's part, set up by the backend before gib_init()
+ */
+struct gib_host {
+	struct gib_block *gib;
+	uint32_t gib_maddr;
+	uint8_t nisc;
+	enum gib_gisa_format gisa_format;
+	unsigned int nr_gisas;
+	struct gib_pf_lock lock;
+	const struct gib_trace_ops *trace;
+	void *trace_priv;
+	struct gib_pf_host pf;
+};
+
+/**
+ * gib_init() - create the GIB and associate it with the machine
+ * @host: the host, zeroed apart from @host->pf, @host->trace and
+ *        @host->trace_priv
+ * @nisc: the host ISC for GAL interruptions, 0..7 (Linux: %GIB_GAL_ISC)
+ *
+ * Allocates the GIB (zeroed, 31-bit), registers the GAL interruption handler
+ * on @nisc, sets the NISC, then "set GIB"; unwinds each step on failure.
+ *
+ * Return: 0; -EINVAL if @host is NULL; -ERANGE if @nisc > 7; -EALREADY if
+ * @host has a GIB; -ENODEV if the machine lacks the AIV facility (not an
+ * error to a hypervisor: it runs guests without GISA alerts); -ENOMEM; or the
+ * backend's error (-EIO from "set GIB"). On error @host is as it was.
+ */
+int gib_init(struct gib_host *host, unsigned int nisc);
+
+/**
+ * gib_destroy() - dissociate the GIB from the machine and free it
+ * @host: the host
+ *
+ * Return: 0; -EINVAL if @host is NULL; -ENODEV if it has no GIB; -EBUSY if
+ * a guest still has a GISA on it (nothing changed).
+ */
+int gib_destroy(struct gib_host *host);
+
+/**
+ * gib_process_alert_list() - cut the alert list, unlink and kick every GISA
+ * @host: the host
+ *
+ * The two-phase cut: exchange the origin with NONE, walk and unlink the cut
+ * (scheduling the guest's kick timer for each GISA, before its unlink); if
+ * the walk ended in NONE every GISA of it came while the host held the list,
+ * so the next exchange stores NULL and re-enables GAL interruptions; stop
+ * after the NULL pass. At most three passes however fast the machine links.
+ * Safe to run on several CPUs at once.
+ *
+ * Return: the number of GISAs unlinked; -EINVAL if @host is NULL; -ENODEV if
+ * it has no GIB.
+ */
+int gib_process_alert_list(struct gib_host *host);
+
+/**
+ * gib_gal_interrupt() - the GAL interruption handler
+ * @host: the host whose GIB raised it
+ *
+ * Called by the backend on every GIB-alert interruption; processes the list.
+ */
+void gib_gal_interrupt(struct gib_host *host);
+
+/**
+ * gib_alert_list_origin() - once-read of the alert-list origin
+ * @host: the host, with a GIB
+ *
+ * Return: the origin in CPU order: a GISA's machine address or a marker.
+ */
+static inline uint32_t gib_alert_list_origin(const struct gib_host *host)
+{
+	return gib_pf_be32_to_cpu(gib_pf_load32(&host->gib->alert_list_origin));
+}
+
+#endif /* LIBGIB_GIB_H */

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Guest and GISA life cycles, the SIE designation, the kick scheduling and
+ * zPCI adapter-event forwarding.
+ */
+#include <libgib/guest.h>
+#include <libgib/gisc.h>
+#include <libgib/kick.h>
+
+int gib_guest_init(struct gib_guest *gi, struct gib_host *host,
+		   const struct gib_guest_ops *ops, void *priv)
+{
+	if (!gi || !host || !ops || !ops->wake_vcpu)
+		return -EINVAL;
+	if (!GIB_PF_READ_ONCE(host->gib))
+		return -ENODEV;
+	*gi = (struct gib_guest){
+		.host = host,
+		.expires = GIB_KICK_EXPIRES_NS,
+		.float_policy = GIB_FLOAT_IDLE_FIRST,
+		.ops = ops,
+		.priv = priv,
+	};
+	gib_pf_lock_init(&gi->lock);
+	gib_pf_timer_init(&gi->timer, gib_gisa_kick_timer_fn);
+	return 0;
+}
+
+int gib_guest_destroy(struct gib_guest *gi)
+{
+	if (!gi)
+		return -EINVAL;
+	if (gib_guest_gisa(gi))
+		gib_gisa_destroy(gi);
+	gib_pf_timer_cancel(&gi->timer);
+	gib_pf_timer_destroy(&gi->timer);
+	gib_pf_lock_destroy(&gi->lock);
+	return 0;
+}
+
+int gib_guest_set_float_policy(struct gib_guest *gi, enum gib_float_policy policy)
+{
+	if (!gi || (policy != GIB_FLOAT_IDLE_FIRST && policy != GIB_FLOAT_LAST_SLEEPER))
+		return -EINVAL;
+	GIB_PF_WRITE_ONCE(gi->float_policy, policy);
+	return 0;
+}
+
+int gib_guest_set_expires(struct gib_guest *gi, uint64_t ns)
+{
+	if (!gi)
+		return -EINVAL;
+	if (ns < 1 || ns > 1000000000ull)
+		return -ERANGE;
+	GIB_PF_WRITE_ONCE(gi->expires, ns);
+	return 0;
+}
+
+static uint32_t designation_of(const struct gib_guest *gi, const struct gib_gisa *gisa)
+{
+	if (!gisa)
+		return 0;	/* no origin: the word is 0, never a translated NULL */
+	return gib_gisa_maddr(gisa) | (uint32_t)gi->host->gisa_format;
+}
+
+/* Under gi->lock: give every vcpu the designation of @gisa (or none). */
+static void designate_vcpus(struct gib_guest *gi, const struct gib_gisa *gisa)
+{
+	uint32_t gd = designation_of(gi, gisa);
+	unsigned int i;
+
+	for (i = 0; i < gi->online_vcpus; i++) {
+		GIB_PF_WRITE_ONCE(gi->vcpus[i]->gd, gd);
+		GIB_PF_WRITE_ONCE(gi->vcpus[i]->eca_aiv, gd != 0);
+	}
+}
+
+/* Under gi->lock. */
+static int gisa_create_locked(struct gib_guest *gi)
+{
+	struct gib_gisa_page *page;
+	int rc;
+
+	if (gi->origin)
+		return -EALREADY;
+	page = gib_pf_alloc31(sizeof(*page));
+	if (!page)
+		return -ENOMEM;
+	rc = gib_gisa_reset(&page->gisa);
+	if (rc) {
+		gib_pf_free31(page);
+		return rc;
+	}
+	page->gi = gi;
+	gi->alert.mask = 0;
+	for (rc = 0; rc < GIB_NR_ISCS; rc++)
+		gi->alert.ref_count[rc] = 0;
+	gi->expires = GIB_KICK_EXPIRES_NS;
+
+	gib_pf_lock(&gi->host->lock);
+	gi->host->nr_gisas++;
+	gib_pf_unlock(&gi->host->lock);
+	/*
+	 * Full barrier, then publish: whoever finds the GISA through the
+	 * origin (the machine, the kick and wait paths) sees it set up.
+	 */
+	gib_pf_smp_mb();
+	GIB_PF_WRITE_ONCE(gi->origin, &page->gisa);
+	return 0;
+}
+
+int gib_gisa_init(struct gib_guest *gi)
+{
+	int rc;
+
+	if (!gi)
+		return -EINVAL;
+	gib_pf_lock(&gi->lock);
+	rc = gisa_create_locked(gi);
+	gib_pf_unlock(&gi->lock);
+	return rc;
+}
+
+int gib_gisa_enable(struct gib_guest *gi)
+{
+	int rc;
+
+	if (!gi)
+		return -EINVAL;
+	gib_pf_lock(&gi->lock);
+	rc = gisa_create_locked(gi);
+	if (!rc)
+		designate_vcpus(gi, gi->origin);
+	gib_pf_unlock(&gi->lock);
+	return rc;
+}
+
+int gib_gisa_clear(struct gib_guest *gi)
+{
+	struct gib_gisa *gisa;
+
+	if (!gi)
+		return -EINVAL;
+	gisa = gib_guest_gisa(gi);
+	if (!gisa)
+		return -ENODEV;
+	gib_gisa_clear_ipm(gisa);
+	return 0;
+}
+
+/* Under gi->lock. */
+static int gisa_destroy_locked(struct gib_guest *gi)
+{
+	struct gib_gisa *gisa = gi->origin;
+	struct gib_host *host = gi->host;
+	int warned;
+
+	if (!gisa)
+		return -ENODEV;
+	warned = gi->alert.mask != 0;
+	GIB_PF_WRITE_ONCE(gi->alert.mask, 0);
+	/*
+	 * Stop the kick timer first: a run that read the old alert mask must
+	 * not re-arm the IAM after the loop below set it to 0. Later runs,
+	 * started by our own processing, read mask 0.
+	 */
+	gib_pf_timer_cancel(&gi->timer);
+	/*
+	 * set_iam(0) succeeds only while the GISA is out of the list; then the
+	 * machine can no longer link it (IAM 0). While it is linked, process
+	 * the list ourselves: with one guest nobody else would. A pass can miss
+	 * it only while another CPU holds it in its own cut (it unlinks it a
+	 * few steps later) or, in a software machine, between the machine's
+	 * claim and link; both end without our help.
+	 */
+	while (gib_gisa_set_iam(gisa, 0) == -EBUSY)
+		gib_process_alert_list(host);
+	gib_pf_timer_cancel(&gi->timer);
+
+	GIB_PF_WRITE_ONCE(gi->origin, NULL);
+	gib_pf_lock(&host->lock);
+	host->nr_gisas--;
+	gib_pf_unlock(&host->lock);
+	/* Freed once no reader that found it through the origin remains. */
+	gib_pf_free31(GIB_CONTAINER_OF(gisa, struct gib_gisa_page, gisa));
+	return warned;
+}
+
+int gib_gisa_destroy(struct gib_guest *gi)
+{
+	int rc;
+
+	if (!gi)
+		return -EINVAL;
+	gib_pf_lock(&gi->lock);
+	rc = gisa_destroy_locked(gi);
+	gib_pf_unlock(&gi->lock);
+	return rc;
+}
+
+int gib_gisa_disable(struct gib_guest *gi)
+{
+	int rc;
+
+	if (!gi)
+		return -EINVAL;
+	gib_pf_lock(&gi->lock);
+	if (!gi->origin) {
+		gib_pf_unlock(&gi->lock);
+		return -ENODEV;
+	}
+	designate_vcpus(gi, NULL);
+	rc = gisa_destroy_locked(gi);
+	gib_pf_unlock(&gi->lock);
+	return rc;
+}
+
+uint32_t gib_gisa_designation(const struct gib_guest *gi)
+{
+	if (!gi)
+		return 0;
+	return designation_of(gi, gib_guest_gisa(gi));
+}
+
+uint32_t gib_gisa_device_designation(const struct gib_guest *gi)
+{
+	struct gib_gisa *gisa;
+
+	if (!gi)
+		return 0;
+	gisa = gib_guest_gisa(gi);
+	return gisa ? gib_gisa_maddr(gisa) : 0;
+}
+
+int gib_gisa_kick(struct gib_guest *gi)
+{
+	if (!gi)
+		return -EINVAL;
+	/* Expire at once, whether or not it was queued (hrtimer cancel+start). */
+	gib_pf_timer_cancel(&gi->timer);
+	gib_pf_timer_start(&gi->timer, 0);
+	return 0;
+}
+
+int gib_gisa_forward_adapter_event(struct gib_guest *gi, unsigned int gisc)
+{
+	struct gib_gisa *gisa;
+	uint8_t m;
+
+	if (!gi)
+		return -EINVAL;
+	gisa = gib_guest_gisa(gi);
+	if (!gisa)
+		return -ENODEV;
+	if (gisc > GIB_MAX_ISC)
+		return -ERANGE;
+	if (gi->host->gisa_format != GIB_GISA_FORMAT1)
+		return -EOPNOTSUPP;
+	m = gib_isc_mask(gisc);
+	/* The host only reads SIMM and NIMM; the machine owns them. */
+	if ((gib_pf_load8(&gisa->simm) & m) && (gib_pf_load8(&gisa->nimm) & m))
+		return 0;
+	gib_gisa_set_ipm_gisc(gisa, gisc);
+	gib_gisa_kick(gi);
+	return 1;
+}
