@@ -19,7 +19,7 @@ RULE = re.compile(r'^\s*\*\s*=+(\s+=+)*\s*$')
 def inline(text):
 	text = text.replace('``', '`')
 	text = re.sub(r'%([A-Z_][A-Z0-9_]*)', r'@c \1', text)
-	text = re.sub(r'(?<![\w`])@([A-Za-z_]\w*)(?![\w:])', r'@p \1', text)
+	text = re.sub(r'(?<![\w`])@([A-Za-z_]\w*)(?!\w)', r'@p \1', text)
 	return text
 
 
