@@ -79,6 +79,7 @@ static void designate_vcpus(struct gib_guest *gi, const struct gib_gisa *gisa)
 static int gisa_create_locked(struct gib_guest *gi)
 {
 	struct gib_gisa_page *page;
+	unsigned int isc;
 	int rc;
 
 	if (gi->origin)
@@ -93,8 +94,8 @@ static int gisa_create_locked(struct gib_guest *gi)
 	}
 	page->gi = gi;
 	gi->alert.mask = 0;
-	for (rc = 0; rc < GIB_NR_ISCS; rc++)
-		gi->alert.ref_count[rc] = 0;
+	for (isc = 0; isc < GIB_NR_ISCS; isc++)
+		gi->alert.ref_count[isc] = 0;
 	gi->expires = GIB_KICK_EXPIRES_NS;
 
 	gib_pf_lock(&gi->host->lock);

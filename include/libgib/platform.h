@@ -290,7 +290,7 @@ void gib_pf_unlock(struct gib_pf_lock *l);
 typedef uint64_t (*gib_pf_timer_fn)(struct gib_pf_timer *t);
 
 /** GIB_PF_TIMER_STOP - a timer callback's "do not run again" */
-#define GIB_PF_TIMER_STOP UINT64_MAX
+#define GIB_PF_TIMER_STOP (~(uint64_t)0)
 
 /**
  * gib_pf_timer_init() - initialise a stopped timer
@@ -327,7 +327,7 @@ void gib_pf_timer_destroy(struct gib_pf_timer *t);
 /* ---- Machine memory: 31-bit addressable GIB and GISA ------------------- */
 
 /** GIB_PF_NO_MADDR - gib_pf_virt_to_maddr() of memory the machine cannot address */
-#define GIB_PF_NO_MADDR UINT64_MAX
+#define GIB_PF_NO_MADDR (~(uint64_t)0)
 
 /**
  * gib_pf_alloc31() - allocate zeroed memory the machine can address
