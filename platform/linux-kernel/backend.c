@@ -145,7 +145,9 @@ static void gib_pf_mem_exit(void)
 
 #else /* !CONFIG_S390 */
 
+/* Exported for the inline gib_pf_virt_to_maddr() of other modules. */
 u8 *gib_pf_arena;
+EXPORT_SYMBOL_GPL(gib_pf_arena);
 static DECLARE_BITMAP(gib_pf_arena_used, GIB_PF_ARENA_PAGES);
 static DEFINE_SPINLOCK(gib_pf_arena_lock);
 
@@ -231,6 +233,7 @@ long gib_kernel_alloc31_outstanding(void)
 {
 	return atomic_long_read(&gib_pf_outstanding);
 }
+EXPORT_SYMBOL_GPL(gib_kernel_alloc31_outstanding);
 
 /* ---- The real machine (s390 with AIV) ---------------------------------- */
 
@@ -292,6 +295,7 @@ bool gib_kernel_real_machine(void)
 {
 	return gib_real_has_aiv();
 }
+EXPORT_SYMBOL_GPL(gib_kernel_real_machine);
 
 #else /* !CONFIG_S390: no real machine; these are never reached. */
 
@@ -318,6 +322,7 @@ bool gib_kernel_real_machine(void)
 {
 	return false;
 }
+EXPORT_SYMBOL_GPL(gib_kernel_real_machine);
 
 #endif /* CONFIG_S390 */
 
@@ -348,6 +353,7 @@ int gib_kernel_host_setup(struct gib_host *host, enum gib_pf_machine machine,
 	atomic_long_set(&host->pf.linked, 0);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(gib_kernel_host_setup);
 
 bool gib_pf_has_aiv(struct gib_host *host)
 {
@@ -401,11 +407,13 @@ void gib_kernel_host_stats(const struct gib_host *host,
 	st->gal_taken = atomic_long_read(&host->pf.gal_taken);
 	st->linked = atomic_long_read(&host->pf.linked);
 }
+EXPORT_SYMBOL_GPL(gib_kernel_host_stats);
 
 bool gib_kernel_gal_registered(const struct gib_host *host)
 {
 	return READ_ONCE(host->pf.gal_registered);
 }
+EXPORT_SYMBOL_GPL(gib_kernel_gal_registered);
 
 /* ---- Module ------------------------------------------------------------ */
 

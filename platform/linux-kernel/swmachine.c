@@ -8,6 +8,7 @@
  * GAL interruption that arrives in hard-interrupt context.
  */
 #include <linux/kernel.h>
+#include <linux/export.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/irq_work.h>
@@ -174,3 +175,4 @@ out:
 	rcu_read_unlock();
 	return rc;
 }
+EXPORT_SYMBOL_GPL(gib_soft_raise_ai);

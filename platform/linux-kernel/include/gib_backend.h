@@ -60,11 +60,6 @@
 #include <asm/airq.h>
 #endif
 
-/* The core names the C99 limit; the kernel only has U64_MAX. */
-#ifndef UINT64_MAX
-#define UINT64_MAX U64_MAX
-#endif
-
 /* Once accesses; KCSAN treats READ_ONCE()/WRITE_ONCE() as marked accesses. */
 #define GIB_PF_READ_ONCE(x) READ_ONCE(x)
 #define GIB_PF_WRITE_ONCE(x, v) WRITE_ONCE(x, v)
@@ -258,7 +253,7 @@ static inline unsigned int gib_pf_find_next_bit(const unsigned long *addr,
  *       refuses dynamic keys in static memory); without it @key is empty.
  */
 struct gib_pf_lock {
-	struct mutex mutex;
+	struct mutex mutex;	/* serialises the core's life cycles */
 	struct lock_class_key key;
 };
 
@@ -313,7 +308,7 @@ static inline u64 gib_pf_virt_to_maddr(const void *p)
 
 	/* Unsigned wrap makes pointers below the arena fail the test too. */
 	if (!gib_pf_arena || off >= GIB_PF_ARENA_PAGES * PAGE_SIZE)
-		return UINT64_MAX;	/* GIB_PF_NO_MADDR */
+		return U64_MAX;	/* GIB_PF_NO_MADDR, defined after us */
 	return GIB_PF_ARENA_MADDR + off;
 }
 
