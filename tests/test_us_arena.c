@@ -14,6 +14,17 @@
 #include <string.h>
 #include <cmocka.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#ifdef TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 static int teardown_arena(void **state)
 {
 	/* Tests leave nothing allocated; -ENOENT if no arena was left set up. */
@@ -202,6 +213,30 @@ static void test_free_waits_for_readers(void **state)
 	assert_int_equal(gib_us_arena_fini(), 0);
 }
 
+/* Under ASan a freed slot is poisoned until it is handed out again. */
+static void test_freed_slot_poisoned(void **state)
+{
+#ifdef TEST_ASAN
+	char *p;
+
+	(void)state;
+	assert_int_equal(gib_us_arena_init(2 * GIB_US_ARENA_SLOT, 0x4000), 0);
+	p = gib_pf_alloc31(64);
+	assert_non_null(p);
+	assert_false(__asan_address_is_poisoned(p + 8));
+	gib_pf_free31(p);
+	assert_true(__asan_address_is_poisoned(p));
+	assert_true(__asan_address_is_poisoned(p + GIB_US_ARENA_SLOT - 1));
+	assert_ptr_equal(gib_pf_alloc31(64), p);
+	assert_false(__asan_address_is_poisoned(p + 8));
+	gib_pf_free31(p);
+	assert_int_equal(gib_us_arena_fini(), 0);
+#else
+	(void)state;
+	skip();
+#endif
+}
+
 static void test_nested_read_sections(void **state)
 {
 	(void)state;
@@ -224,6 +259,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fail_next_allocs, teardown_arena),
 		cmocka_unit_test_teardown(test_lazy_default, teardown_arena),
 		cmocka_unit_test_teardown(test_free_waits_for_readers, teardown_arena),
+		cmocka_unit_test_teardown(test_freed_slot_poisoned, teardown_arena),
 		cmocka_unit_test(test_nested_read_sections),
 	};
 

@@ -570,15 +570,8 @@ static void test_gal_without_handler_is_dropped(void **state)
 /* ISC 7 is toggled by the registrar; the pushers use 0..6. */
 #define PUSH_ISCS 7
 #define DEADLINE_S 60
-/*
- * AIs per pusher: ThreadSanitizer runs ~20 times slower. GIB_STRESS_AIS in
- * the environment overrides it for long runs.
- */
-#ifdef GIB_US_SYNC_TSAN
-#define STRESS_AIS 20000
-#else
+/* AIs per pusher; GIB_STRESS_AIS in the environment overrides it. */
 #define STRESS_AIS 100000
-#endif
 
 static unsigned int stress_ais(void)
 {
@@ -598,6 +591,7 @@ struct stress {
 	uint64_t gal_taken;		/* GALs the host thread took */
 	uint64_t outcomes[5];		/* per enum gib_us_ai_outcome, atomic */
 	unsigned int errors;		/* unexpected return codes, atomic */
+	unsigned int churns;		/* GISA disable/enable cycles, atomic */
 	pthread_mutex_t qlock;		/* with @qcond: "a delivery happened" */
 	pthread_cond_t qcond;
 };
@@ -878,6 +872,124 @@ static void stress(enum gib_us_gal_mode mode, enum gib_us_clock_kind kind, unsig
 	pthread_mutex_destroy(&s.qlock);
 }
 
+/*
+ * GISA life cycles against pushers: while pushers raise AIs on every guest,
+ * one thread switches guest 0's GISA off and on (disable frees it through
+ * gib_pf_free31(), enable allocates one again, maybe the same slot) and the
+ * host processes the alert list. A pusher that found the old GISA must keep
+ * it allocated until it leaves its reader section; a destroy that meets a
+ * claimed-but-not-yet-linked GISA must wait for the link. Pushers see either
+ * GISA or -ENODEV; ASan and TSan builds check the memory side.
+ */
+#define CHURNS 200
+
+static void *churn_fn(void *arg)
+{
+	struct stress *s = arg;
+	struct gib_guest *gi = &s->e.g[0].gi;
+	unsigned int n = 0;
+
+	while (!__atomic_load_n(&s->stop_registrar, __ATOMIC_ACQUIRE)) {
+		int rc = gib_gisa_disable(gi);
+
+		if ((rc != 0 && rc != 1) || gib_gisa_designation(gi) != 0 ||
+		    gib_gisa_enable(gi) || gib_gisc_register(gi, n++ % PUSH_ISCS) < 0)
+			__atomic_fetch_add(&s->errors, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&s->churns, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void *churn_pusher_fn(void *arg)
+{
+	struct pusher *p = arg;
+	struct stress *s = p->s;
+	uint32_t x = 88172645u ^ (p->id * 0x9e3779b9u);
+	unsigned int k;
+
+	gib_us_thread_online();
+	/* Go on until the GISA went off and on often enough under our feet. */
+	for (k = 0; k < s->ais_per_pusher ||
+		    __atomic_load_n(&s->churns, __ATOMIC_RELAXED) < CHURNS; k++) {
+		unsigned int guest;
+		int rc;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		guest = x % STRESS_GUESTS;
+		rc = gib_us_machine_raise_ai(&s->e.m, &s->e.g[guest].gi, (x >> 8) % PUSH_ISCS,
+					     NULL);
+		if (rc == -ENODEV && guest == 0)
+			__atomic_fetch_add(&s->outcomes[0], 1, __ATOMIC_RELAXED);
+		else if (rc)
+			__atomic_fetch_add(&s->errors, 1, __ATOMIC_RELAXED);
+		else
+			__atomic_fetch_add(&s->outcomes[1], 1, __ATOMIC_RELAXED);
+		if ((k & 15) == 0) {
+			/*
+			 * Play host and drop the guest's pending AIs, so that
+			 * kick timers re-arm IAMs and GISAs alert again. The
+			 * GISA is found through the origin: inside a reader
+			 * section, like the machine.
+			 */
+			gib_us_read_lock();
+			gib_gisa_clear(&s->e.g[guest].gi);
+			gib_us_read_unlock();
+			sched_yield();
+		}
+	}
+	gib_us_thread_offline();
+	return NULL;
+}
+
+static void test_stress_gisa_churn(void **state)
+{
+	static struct stress s;
+	struct gib_us_machine_stats st;
+	struct pusher p[NR_PUSHERS];
+	pthread_t host, churn;
+	unsigned int i;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.ais_per_pusher = stress_ais() / 4;
+	machine_up(&s.e, GIB_US_GAL_DEFERRED, GIB_US_CLOCK_SIM);
+	guests_up(&s.e, STRESS_GUESTS, (uint8_t)(ALL_ISCS & ~gib_isc_mask(7)), NULL);
+
+	assert_int_equal(pthread_create(&host, NULL, host_fn, &s), 0);
+	assert_int_equal(pthread_create(&churn, NULL, churn_fn, &s), 0);
+	for (i = 0; i < NR_PUSHERS; i++) {
+		p[i] = (struct pusher){ .s = &s, .id = i + 1 };
+		assert_int_equal(pthread_create(&p[i].thread, NULL, churn_pusher_fn, &p[i]), 0);
+	}
+	for (i = 0; i < NR_PUSHERS; i++)
+		assert_int_equal(pthread_join(p[i].thread, NULL), 0);
+	__atomic_store_n(&s.stop_registrar, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(churn, NULL), 0);
+	__atomic_store_n(&s.stop_host, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(host, NULL), 0);
+	assert_int_equal(__atomic_load_n(&s.errors, __ATOMIC_RELAXED), 0);
+
+	assert_int_equal(gib_us_machine_stats(&s.e.m, &st), 0);
+	assert_int_equal(st.ais_raised, s.outcomes[1]);
+	assert_true(st.ais_raised + s.outcomes[0] >= (uint64_t)NR_PUSHERS * s.ais_per_pusher);
+	assert_true(s.churns >= CHURNS);
+	assert_int_equal(st.gals_dropped, 0);
+	gib_us_machine_take_gal(&s.e.m);
+	gib_process_alert_list(&s.e.host);
+	assert_int_equal(gib_alert_list_origin(&s.e.host), GIB_NULL_GISA_ADDR);
+	for (i = 0; i < STRESS_GUESTS; i++)
+		assert_int_equal(gib_gisa_in_alert_list(gisa_of(&s.e, i)), 0);
+	/* One GIB and one GISA per guest are all that is left allocated. */
+	assert_int_equal(gib_us_arena_used(), 1 + STRESS_GUESTS);
+	printf("churn: %llu AIs, %llu on no GISA, %llu linked, %llu GALs, %u churns\n",
+	       (unsigned long long)st.ais_raised, (unsigned long long)s.outcomes[0],
+	       (unsigned long long)st.linked, (unsigned long long)st.gals_raised,
+	       __atomic_load_n(&s.churns, __ATOMIC_RELAXED));
+	env_down(&s.e);
+}
+
 static void test_stress_deferred_sim_clock(void **state)
 {
 	(void)state;
@@ -918,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(test_gal_without_handler_is_dropped),
 		cmocka_unit_test(test_stress_deferred_sim_clock),
 		cmocka_unit_test(test_stress_direct_real_clock),
+		cmocka_unit_test(test_stress_gisa_churn),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -14,6 +14,27 @@
 #include <string.h>
 #include <sys/mman.h>
 
+/*
+ * Under AddressSanitizer a slot on the free list is poisoned, so that a use
+ * after gib_pf_free31() (a GISA touched after its grace period) is reported
+ * although the memory stays mapped.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define GIB_US_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GIB_US_ASAN 1
+#endif
+#endif
+#ifdef GIB_US_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct gib_us_arena_map gib_us_arena_map;
 
 static struct {
@@ -80,6 +101,8 @@ int gib_us_arena_fini(void)
 	} else {
 		__atomic_store_n(&gib_us_arena_map.virt_base, (uintptr_t)0, GIB_US_ONCE_STORE);
 		__atomic_store_n(&gib_us_arena_map.virt_end, (uintptr_t)0, GIB_US_ONCE_STORE);
+		/* A later mapping at this address must not start poisoned. */
+		UNPOISON(arena.base, arena.bytes);
 		munmap(arena.base, arena.bytes);
 		arena.base = NULL;
 		arena.bytes = 0;
@@ -122,6 +145,7 @@ void *gib_pf_alloc31(size_t size)
 		goto out;
 	if (arena.free_list) {
 		p = arena.free_list;
+		UNPOISON(p, GIB_US_ARENA_SLOT);
 		memcpy(&arena.free_list, p, sizeof(void *));
 		/* A reused slot holds its last user's bytes and our link. */
 		memset(p, 0, GIB_US_ARENA_SLOT);
@@ -158,6 +182,7 @@ void gib_pf_free31(void *p)
 	gib_us_synchronize();
 	pthread_mutex_lock(&arena.lock);
 	memcpy(p, &arena.free_list, sizeof(void *));
+	POISON(p, GIB_US_ARENA_SLOT);
 	arena.free_list = p;
 	arena.used--;
 	pthread_mutex_unlock(&arena.lock);
