@@ -49,7 +49,10 @@
  *                     once, outside its reader section
  * @GIB_US_GAL_DEFERRED: it is counted; a host thread collects the count with
  *                       gib_us_machine_take_gal() and calls
- *                       gib_gal_interrupt() itself
+ *                       gib_gal_interrupt() itself. That thread is the
+ *                       handler: stop it before gib_destroy(), which cannot
+ *                       wait for it (gib_pf_gal_unregister() only drops the
+ *                       count)
  */
 enum gib_us_gal_mode {
 	GIB_US_GAL_DIRECT = 0,
