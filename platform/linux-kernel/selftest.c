@@ -29,7 +29,7 @@
 
 #include <gib_kernel.h>
 
-static unsigned int rounds = 300;
+static unsigned int rounds = 1000;
 module_param(rounds, uint, 0444);
 MODULE_PARM_DESC(rounds, "alert round trips per pusher in the stress case");
 

@@ -60,60 +60,71 @@
 #include <asm/airq.h>
 #endif
 
-/* Once accesses; KCSAN treats READ_ONCE()/WRITE_ONCE() as marked accesses. */
+/* Once accesses: KCSAN treats READ_ONCE()/WRITE_ONCE() as marked accesses. */
+/** GIB_PF_READ_ONCE - once-load of a scalar: READ_ONCE() */
 #define GIB_PF_READ_ONCE(x) READ_ONCE(x)
+/** GIB_PF_WRITE_ONCE - once-store of a scalar: WRITE_ONCE() */
 #define GIB_PF_WRITE_ONCE(x, v) WRITE_ONCE(x, v)
 
 /* ---- Word atomics ------------------------------------------------------ */
 
+/** gib_pf_load64() - once-load of a 64-bit word: READ_ONCE() */
 static inline u64 gib_pf_load64(const u64 *p)
 {
 	/* Once: a single 64-bit load on every 64-bit architecture. */
 	return READ_ONCE(*p);
 }
 
+/** gib_pf_load32() - once-load of a 32-bit word: READ_ONCE() */
 static inline u32 gib_pf_load32(const u32 *p)
 {
 	/* Once, orders nothing. */
 	return READ_ONCE(*p);
 }
 
+/** gib_pf_load8() - once-load of a byte: READ_ONCE() */
 static inline u8 gib_pf_load8(const u8 *p)
 {
 	/* Once, orders nothing. */
 	return READ_ONCE(*p);
 }
 
+/** gib_pf_store32() - once-store of a 32-bit word: WRITE_ONCE() */
 static inline void gib_pf_store32(u32 *p, u32 v)
 {
 	/* Once, orders nothing. */
 	WRITE_ONCE(*p, v);
 }
 
+/** gib_pf_store_release32() - release store of a 32-bit word: smp_store_release() */
 static inline void gib_pf_store_release32(u32 *p, u32 v)
 {
 	/* Release: earlier accesses are visible to whoever reads @v. */
 	smp_store_release(p, v);
 }
 
+/** gib_pf_cmpxchg64() - 64-bit compare-and-swap: cmpxchg() */
 static inline u64 gib_pf_cmpxchg64(u64 *p, u64 old, u64 new)
 {
 	/* Value-returning RMW: fully ordered on success, nothing on failure. */
 	return cmpxchg(p, old, new);
 }
 
+/** gib_pf_cmpxchg32() - 32-bit compare-and-swap: cmpxchg() */
 static inline u32 gib_pf_cmpxchg32(u32 *p, u32 old, u32 new)
 {
 	/* Fully ordered on success, nothing on failure. */
 	return cmpxchg(p, old, new);
 }
 
+/** gib_pf_xchg32() - 32-bit exchange: xchg() */
 static inline u32 gib_pf_xchg32(u32 *p, u32 v)
 {
 	/* xchg() is fully ordered. */
 	return xchg(p, v);
 }
 
+/** gib_pf_fetch_or8() - atomic OR on a byte: a 1-byte cmpxchg() loop */
 static inline u8 gib_pf_fetch_or8(u8 *p, u8 mask)
 {
 	u8 old = READ_ONCE(*p), seen;
@@ -132,6 +143,7 @@ static inline u8 gib_pf_fetch_or8(u8 *p, u8 mask)
 	}
 }
 
+/** gib_pf_fetch_and8() - atomic AND on a byte: a 1-byte cmpxchg() loop */
 static inline u8 gib_pf_fetch_and8(u8 *p, u8 mask)
 {
 	u8 old = READ_ONCE(*p), seen;
@@ -145,12 +157,14 @@ static inline u8 gib_pf_fetch_and8(u8 *p, u8 mask)
 	}
 }
 
+/** gib_pf_smp_mb() - full memory barrier: smp_mb() */
 static inline void gib_pf_smp_mb(void)
 {
 	/* Full barrier: orders all earlier accesses against all later ones. */
 	smp_mb();
 }
 
+/** gib_pf_smp_rmb() - read barrier: smp_rmb() */
 static inline void gib_pf_smp_rmb(void)
 {
 	/* Earlier loads before later loads. */
@@ -164,21 +178,25 @@ static inline void gib_pf_smp_rmb(void)
  * kernel's __be types are forced for sparse.
  */
 
+/** gib_pf_be64_to_cpu() - big-endian 64-bit value to CPU order: be64_to_cpu() */
 static inline u64 gib_pf_be64_to_cpu(u64 v)
 {
 	return be64_to_cpu((__force __be64)v);
 }
 
+/** gib_pf_cpu_to_be64() - CPU-order 64-bit value to big-endian: cpu_to_be64() */
 static inline u64 gib_pf_cpu_to_be64(u64 v)
 {
 	return (__force u64)cpu_to_be64(v);
 }
 
+/** gib_pf_be32_to_cpu() - big-endian 32-bit value to CPU order: be32_to_cpu() */
 static inline u32 gib_pf_be32_to_cpu(u32 v)
 {
 	return be32_to_cpu((__force __be32)v);
 }
 
+/** gib_pf_cpu_to_be32() - CPU-order 32-bit value to big-endian: cpu_to_be32() */
 static inline u32 gib_pf_cpu_to_be32(u32 v)
 {
 	return (__force u32)cpu_to_be32(v);
@@ -186,36 +204,42 @@ static inline u32 gib_pf_cpu_to_be32(u32 v)
 
 /* ---- Bitmaps ----------------------------------------------------------- */
 
+/** gib_pf_set_bit() - atomically set a bit, unordered: set_bit() */
 static inline void gib_pf_set_bit(unsigned int nr, unsigned long *addr)
 {
 	/* Atomic, unordered (the kernel's set_bit() orders nothing). */
 	set_bit(nr, addr);
 }
 
+/** gib_pf_clear_bit() - atomically clear a bit, unordered: clear_bit() */
 static inline void gib_pf_clear_bit(unsigned int nr, unsigned long *addr)
 {
 	/* Atomic, unordered. */
 	clear_bit(nr, addr);
 }
 
+/** gib_pf_test_and_set_bit() - atomically set a bit, fully ordered: test_and_set_bit() */
 static inline bool gib_pf_test_and_set_bit(unsigned int nr, unsigned long *addr)
 {
 	/* Value-returning bit RMW: fully ordered. */
 	return test_and_set_bit(nr, addr);
 }
 
+/** gib_pf_test_and_clear_bit() - atomically clear a bit, fully ordered: test_and_clear_bit() */
 static inline bool gib_pf_test_and_clear_bit(unsigned int nr, unsigned long *addr)
 {
 	/* Value-returning bit RMW: fully ordered. */
 	return test_and_clear_bit(nr, addr);
 }
 
+/** gib_pf_test_bit() - once-read of a bit: test_bit() */
 static inline bool gib_pf_test_bit(unsigned int nr, const unsigned long *addr)
 {
 	/* A volatile (once) read of the word; orders nothing. */
 	return test_bit(nr, addr);
 }
 
+/** gib_pf_find_next_bit() - next set bit at or after an offset, read with once-loads */
 static inline unsigned int gib_pf_find_next_bit(const unsigned long *addr,
 						unsigned int size,
 						unsigned int offset)
@@ -274,6 +298,7 @@ struct gib_pf_timer {
 
 #ifdef CONFIG_S390
 
+/** gib_pf_virt_to_maddr() - the machine address of a host pointer */
 static inline u64 gib_pf_virt_to_maddr(const void *p)
 {
 	/*
@@ -283,6 +308,7 @@ static inline u64 gib_pf_virt_to_maddr(const void *p)
 	return virt_to_phys((void *)p);
 }
 
+/** gib_pf_maddr_to_virt() - the host pointer of a machine address */
 static inline void *gib_pf_maddr_to_virt(u32 maddr)
 {
 	return phys_to_virt((unsigned long)maddr);
@@ -300,8 +326,10 @@ static inline void *gib_pf_maddr_to_virt(u32 maddr)
  * are GIB_PF_ARENA_MADDR + offset. Physical addresses are of no use here:
  * they may exceed 2 GiB, and nothing but the software machine reads them.
  */
+/** gib_pf_arena - the arena's first byte, NULL before module load */
 extern u8 *gib_pf_arena;
 
+/** gib_pf_virt_to_maddr() - the machine address of a host pointer */
 static inline u64 gib_pf_virt_to_maddr(const void *p)
 {
 	unsigned long off = (unsigned long)p - (unsigned long)gib_pf_arena;
@@ -312,6 +340,7 @@ static inline u64 gib_pf_virt_to_maddr(const void *p)
 	return GIB_PF_ARENA_MADDR + off;
 }
 
+/** gib_pf_maddr_to_virt() - the host pointer of a machine address */
 static inline void *gib_pf_maddr_to_virt(u32 maddr)
 {
 	return gib_pf_arena + (maddr - GIB_PF_ARENA_MADDR);
