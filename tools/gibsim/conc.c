@@ -477,7 +477,8 @@ static void monitor(struct sim *s)
 		if (c->joined && now - __atomic_load_n(&c->drain_start, __ATOMIC_ACQUIRE) >=
 		    o->drain_ns)
 			return;
-		if (out && now > lp && now - lp >= o->stall_ns) {
+		/* While AIs still come; in the drain, its bound decides (lost). */
+		if (!draining(s) && out && now > lp && now - lp >= o->stall_ns) {
 			s->st.stalled = 1;
 			return;
 		}

@@ -151,7 +151,7 @@ static void det_wake(struct sim *s, struct sim_vcpu *sv)
 		if (sv->wake_pending)
 			return;
 		sv->wake_pending = true;
-		at(s, s->o->wake_ns, EV_WAKE, vid(sv), sv->epoch);
+		at(s, sim_prng_exp(&D(s)->r, s->o->wake_ns), EV_WAKE, vid(sv), sv->epoch);
 		return;
 	case SIM_V_SIE:
 		/* In SIE the machine presents what became deliverable. */
@@ -357,7 +357,8 @@ static void loop(struct sim *s)
 
 		if (s->draining && now - d->drain_start >= o->drain_ns)
 			break;
-		if (s->outstanding && now - s->last_progress >= o->stall_ns) {
+		/* While AIs still come; in the drain, its bound decides (lost). */
+		if (!s->draining && s->outstanding && now - s->last_progress >= o->stall_ns) {
 			s->st.stalled = 1;
 			break;
 		}

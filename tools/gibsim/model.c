@@ -249,13 +249,6 @@ static int build_guest(struct sim *s, struct sim_guest *g, struct sim_prng *r,
 	}
 	pthread_condattr_destroy(&cattr);
 	choose_cr6(s, g, r);
-	for (i = 0; i < g->nr_vcpus; i++) {
-		struct sim_vcpu *sv = &g->vcpus[i];
-
-		gib_vcpu_set_cr6(&sv->v, (uint64_t)sv->cr6_mask << 24);
-		gib_vcpu_set_io_enabled(&sv->v, true);
-		gib_vcpu_set_stopped(&sv->v, sv->stopped);
-	}
 
 	/* The first devices are emulated by the host, on the first ISC. */
 	nr_inj = (o->devices * o->inject + 50) / 100;
@@ -274,10 +267,27 @@ static int build_guest(struct sim *s, struct sim_guest *g, struct sim_prng *r,
 		if (!d->ring)
 			return fail("calloc", -ENOMEM);
 		pthread_mutex_init(&d->lock, NULL);
-		if (!d->host_injected)
-			g->machine_iscs |= isc_bit(d->isc);
 		g->devs[i] = d;
 	}
+	return 0;
+}
+
+/* After the scenario's touch: give the core the vcpus' state, register GISCs. */
+static int start_guest(struct sim_guest *g)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < g->nr_vcpus; i++) {
+		struct sim_vcpu *sv = &g->vcpus[i];
+
+		gib_vcpu_set_cr6(&sv->v, (uint64_t)sv->cr6_mask << 24);
+		gib_vcpu_set_io_enabled(&sv->v, true);
+		gib_vcpu_set_stopped(&sv->v, sv->stopped);
+	}
+	for (i = 0; i < g->nr_devs; i++)
+		if (!g->devs[i]->host_injected)
+			g->machine_iscs |= isc_bit(g->devs[i]->isc);
 	rc = register_gisc(g);
 	if (rc)
 		return fail("gib_gisc_register", rc);
@@ -346,6 +356,11 @@ int sim_build(struct sim *s, struct gib_us_clock *clock)
 	}
 	if (s->customize)
 		s->customize(s);
+	for (g = 0; g < o->guests; g++) {
+		rc = start_guest(&s->guests[g]);
+		if (rc)
+			return rc;
+	}
 	name_tracks(s);
 	return 0;
 }

@@ -111,6 +111,19 @@ static void kick_narrowing(struct sim_opts *o)
 	o->ais = 30000;
 }
 
+/*
+ * Every device on the last ISC: vcpus enabling only the first ISC have no
+ * work, so they sit idle at the low indexes, first in the kick walk.
+ */
+static void kick_narrowing_model(struct sim *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_devs; i++)
+		if (!s->devs[i].host_injected)
+			s->devs[i].isc = s->o->iscs[s->o->nr_iscs - 1];
+}
+
 static void destroy_linked(struct sim_opts *o)
 {
 	o->guests = 4;
@@ -231,7 +244,7 @@ static const struct sim_scenario scenarios[] = {
 	{ "idle-by-id", "sparse vcpu ids (index != id): trap for an idle bitmap indexed by id",
 	  idle_by_id, NULL },
 	{ "kick-narrowing", "vcpus with disjoint CR6 masks: trap for a kick walk that narrows "
-	  "the pending mask by the first idle vcpu's", kick_narrowing, NULL },
+	  "the pending mask by the first idle vcpu's", kick_narrowing, kick_narrowing_model },
 	{ "destroy-linked", "4 guests; every 3rd GAL, the GISA at the head of the alert list is "
 	  "destroyed while linked, then created again", destroy_linked, NULL },
 	{ "host-inject", "half the devices host-injected (no alert), mixed with machine ones",
