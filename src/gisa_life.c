@@ -118,22 +118,16 @@ int gib_gisa_init(struct gib_guest *gi)
 		return -EINVAL;
 	gib_pf_lock(&gi->lock);
 	rc = gisa_create_locked(gi);
+	if (!rc)
+		designate_vcpus(gi, gi->origin);
 	gib_pf_unlock(&gi->lock);
 	return rc;
 }
 
 int gib_gisa_enable(struct gib_guest *gi)
 {
-	int rc;
-
-	if (!gi)
-		return -EINVAL;
-	gib_pf_lock(&gi->lock);
-	rc = gisa_create_locked(gi);
-	if (!rc)
-		designate_vcpus(gi, gi->origin);
-	gib_pf_unlock(&gi->lock);
-	return rc;
+	/* Creating the GISA designates it to every vcpu: the same step. */
+	return gib_gisa_init(gi);
 }
 
 int gib_gisa_clear(struct gib_guest *gi)
