@@ -563,6 +563,79 @@ static void test_gal_without_handler_is_dropped(void **state)
 	env_down(&e);
 }
 
+/*
+ * The window between claim and link, opened by the claim hook: the claimed
+ * GISA must read as linked (set_iam refuses, a second AI does not claim it
+ * again), a host cut must not see it, and when another GISA takes the NULL
+ * origin meanwhile, the link retries onto it and raises no second GAL.
+ */
+struct probe {
+	struct env *e;
+	unsigned int calls;
+	int set_iam_rc;
+	int in_list;
+	int iam;
+	int cut;
+	int same_rc;
+	struct gib_us_ai_result same;
+	int other_rc;
+	struct gib_us_ai_result other;
+};
+
+static void probe_hook(struct gib_us_machine *m, struct gib_gisa *gisa, void *priv)
+{
+	struct probe *p = priv;
+
+	if (p->calls++)
+		return;		/* only the outer claim */
+	p->set_iam_rc = gib_gisa_set_iam(gisa, ALL_ISCS);
+	p->in_list = gib_gisa_in_alert_list(gisa);
+	p->iam = gib_gisa_get_iam(gisa);
+	p->same_rc = gib_us_machine_raise_ai(m, &p->e->g[0].gi, 3, &p->same);
+	p->cut = gib_process_alert_list(&p->e->host);
+	p->other_rc = gib_us_machine_raise_ai(m, &p->e->g[1].gi, 1, &p->other);
+}
+
+static void test_claim_window(void **state)
+{
+	struct gib_us_ai_result r;
+	struct probe p = { 0 };
+	struct gib_gisa *g0, *g1;
+	struct env e;
+
+	(void)state;
+	env_up(&e, GIB_US_GAL_DEFERRED, 2, gib_isc_mask(1) | gib_isc_mask(2) | gib_isc_mask(3));
+	g0 = gisa_of(&e, 0);
+	g1 = gisa_of(&e, 1);
+	p.e = &e;
+	assert_int_equal(gib_us_machine_set_claim_hook(NULL, probe_hook, &p), -EINVAL);
+	assert_int_equal(gib_us_machine_set_claim_hook(&e.m, probe_hook, &p), 0);
+
+	raise_expect(&e, 0, 2, GIB_US_AI_LINKED, &r);
+	assert_int_equal(p.calls, 2);		/* outer claim and g1's */
+	assert_int_equal(p.set_iam_rc, -EBUSY);
+	assert_int_equal(p.in_list, 1);
+	assert_int_equal(p.iam, 0);
+	assert_int_equal(p.same_rc, 0);
+	assert_int_equal(p.same.outcome, GIB_US_AI_PENDING);
+	assert_int_equal(p.cut, 0);
+	assert_int_equal(p.other_rc, 0);
+	assert_int_equal(p.other.outcome, GIB_US_AI_LINKED_GAL);
+
+	/* The claim read NULL; the link found g1 and went onto it. */
+	assert_int_equal(r.old_origin, gib_gisa_maddr(g1));
+	assert_int_equal(gib_alert_list_origin(&e.host), gib_gisa_maddr(g0));
+	assert_int_equal(gib_gisa_load_word(g0) >> 32, gib_gisa_maddr(g1));
+	assert_int_equal(gib_gisa_load_word(g1) >> 32, GIB_NULL_GISA_ADDR);
+	assert_int_equal(gib_us_machine_take_gal(&e.m), 1);
+
+	assert_int_equal(gib_us_machine_set_claim_hook(&e.m, NULL, NULL), 0);
+	assert_int_equal(gib_process_alert_list(&e.host), 2);
+	assert_int_equal(gib_gisa_in_alert_list(g0), 0);
+	assert_int_equal(gib_gisa_in_alert_list(g1), 0);
+	env_down(&e);
+}
+
 /* ---- Stress: pushers against host and vcpus --------------------------- */
 
 #define NR_PUSHERS 4
@@ -636,15 +709,44 @@ static void *pusher_fn(void *arg)
 	return NULL;
 }
 
+/*
+ * Enabled wait, as KVM's vcpu block: sleep until woken, then re-check; a
+ * vcpu that finds nothing (someone else took the AI it was kicked for) goes
+ * back to sleep without entering SIE. Returns false on stop.
+ */
+static bool vcpu_wait(struct stress *s, struct tvcpu *v)
+{
+	for (;;) {
+		int rc = gib_vcpu_prepare_wait(&v->vcpu);
+		bool stop;
+
+		if (rc == 1)
+			return true;
+		if (rc) {
+			__atomic_fetch_add(&s->errors, 1, __ATOMIC_RELAXED);
+			return false;
+		}
+		/* A kick that is never delivered hangs here. */
+		pthread_mutex_lock(&v->lock);
+		while (!v->woken && !__atomic_load_n(&s->stop_vcpus, __ATOMIC_ACQUIRE))
+			pthread_cond_wait(&v->cond, &v->lock);
+		v->woken = false;
+		pthread_mutex_unlock(&v->lock);
+		gib_vcpu_end_wait(&v->vcpu);
+		stop = __atomic_load_n(&s->stop_vcpus, __ATOMIC_ACQUIRE);
+		if (stop || gib_vcpu_runnable(&v->vcpu))
+			return !stop;
+	}
+}
+
 static void *vcpu_fn(void *arg)
 {
 	struct tvcpu *v = arg;
 	struct stress *s = (struct stress *)(void *)v->env;	/* e is first */
 	unsigned int i;
 
-	while (!__atomic_load_n(&s->stop_vcpus, __ATOMIC_ACQUIRE)) {
+	do {
 		uint64_t n = 0;
-		int rc;
 
 		gib_vcpu_enter_sie(&v->vcpu);
 		/* Host delivery before running; then the machine delivers. */
@@ -659,22 +761,7 @@ static void *vcpu_fn(void *arg)
 			pthread_cond_broadcast(&s->qcond);
 			pthread_mutex_unlock(&s->qlock);
 		}
-		rc = gib_vcpu_prepare_wait(&v->vcpu);
-		if (rc == 1)
-			continue;
-		if (rc) {
-			__atomic_fetch_add(&s->errors, 1, __ATOMIC_RELAXED);
-			break;
-		}
-		/* Enabled wait until woken or runnable: a lost kick hangs here. */
-		pthread_mutex_lock(&v->lock);
-		while (!v->woken && !gib_vcpu_runnable(&v->vcpu) &&
-		       !__atomic_load_n(&s->stop_vcpus, __ATOMIC_ACQUIRE))
-			pthread_cond_wait(&v->cond, &v->lock);
-		v->woken = false;
-		pthread_mutex_unlock(&v->lock);
-		gib_vcpu_end_wait(&v->vcpu);
-	}
+	} while (vcpu_wait(s, v));
 	return NULL;
 }
 
@@ -778,7 +865,7 @@ static void stress(enum gib_us_gal_mode mode, enum gib_us_clock_kind kind, unsig
 	uint64_t outcomes = 0;
 	unsigned int i, j;
 	bool conserved;
-	uint8_t cr6[NR_VCPUS] = { ALL_ISCS, 0xf0 };	/* vcpu 1: ISC 0..3 only */
+	uint8_t cr6[NR_VCPUS] = { 0xf0, ALL_ISCS };	/* vcpu 0: ISC 0..3 only */
 
 	memset(&s, 0, sizeof(s));
 	s.ais_per_pusher = ais;
@@ -1028,6 +1115,7 @@ int main(void)
 		cmocka_unit_test(test_pending_without_alert),
 		cmocka_unit_test(test_direct_gal_kicks_idle_vcpu),
 		cmocka_unit_test(test_gal_without_handler_is_dropped),
+		cmocka_unit_test(test_claim_window),
 		cmocka_unit_test(test_stress_deferred_sim_clock),
 		cmocka_unit_test(test_stress_direct_real_clock),
 		cmocka_unit_test(test_stress_gisa_churn),

@@ -63,6 +63,16 @@ int gib_us_machine_fail_next(struct gib_us_machine *m, enum gib_us_fault fault, 
 	return 0;
 }
 
+int gib_us_machine_set_claim_hook(struct gib_us_machine *m, gib_us_claim_hook fn, void *priv)
+{
+	if (!m)
+		return -EINVAL;
+	m->claim_hook_priv = priv;
+	/* Release: a pusher that sees the hook sees its argument. */
+	__atomic_store_n(&m->claim_hook, fn, __ATOMIC_RELEASE);
+	return 0;
+}
+
 /* Consume one injected failure of @fault; true if the operation must fail. */
 static bool fault_hit(struct gib_us_machine *m, enum gib_us_fault fault)
 {

@@ -134,6 +134,7 @@ static bool alert(struct gib_us_machine *m, struct gib_gisa *gisa, uint8_t mask,
 	/* Acquire: pairs with the release in gib_pf_set_gib(); the GIB is set up. */
 	uint32_t gib_maddr = __atomic_load_n(&m->gib_maddr, __ATOMIC_ACQUIRE);
 	struct gib_block *gib;
+	gib_us_claim_hook hook;
 	uint32_t origin;
 
 	if (!gib_maddr) {
@@ -143,6 +144,9 @@ static bool alert(struct gib_us_machine *m, struct gib_gisa *gisa, uint8_t mask,
 	gib = gib_pf_maddr_to_virt(gib_maddr);
 	if (!claim(gisa, gib, mask, &origin, res))
 		return false;
+	hook = __atomic_load_n(&m->claim_hook, __ATOMIC_ACQUIRE);
+	if (hook)
+		hook(m, gisa, m->claim_hook_priv);
 	origin = link_gisa(gisa, gib, origin);
 	res->old_origin = gib_pf_be32_to_cpu(origin);
 	GIB_US_COUNT(m, linked);

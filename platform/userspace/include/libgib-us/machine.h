@@ -109,6 +109,20 @@ struct gib_us_machine_stats {
 	uint64_t pending;
 };
 
+struct gib_us_machine;
+
+/**
+ * typedef gib_us_claim_hook - a test hook between a claim and its link
+ * @m: the machine
+ * @gisa: the GISA just claimed (IAM 0, next_alert no longer its own address)
+ *        and not yet linked
+ * @priv: the hook's argument
+ *
+ * Runs inside the pusher's reader section, so it may not wait for a grace
+ * period; it may raise AIs itself (their claims run the hook again).
+ */
+typedef void (*gib_us_claim_hook)(struct gib_us_machine *m, struct gib_gisa *gisa, void *priv);
+
 /**
  * struct gib_us_machine - the machine model; fields are private
  * @cfg: its configuration
@@ -122,6 +136,8 @@ struct gib_us_machine_stats {
  * @gal_pending: GALs not yet taken (%GIB_US_GAL_DEFERRED), atomic
  * @faults: remaining injected failures per enum gib_us_fault, atomic
  * @stats: counters, atomic
+ * @claim_hook: see gib_us_machine_set_claim_hook(), once-accessed
+ * @claim_hook_priv: its argument
  */
 struct gib_us_machine {
 	struct gib_us_machine_config cfg;
@@ -135,6 +151,8 @@ struct gib_us_machine {
 	unsigned int gal_pending;
 	unsigned int faults[GIB_US_NR_FAULTS];
 	struct gib_us_machine_stats stats;
+	gib_us_claim_hook claim_hook;
+	void *claim_hook_priv;
 };
 
 /**
@@ -216,6 +234,20 @@ int gib_us_host_attach(struct gib_host *host, struct gib_us_machine *m);
  * Return: 0; -EINVAL if @m is NULL or @fault unknown.
  */
 int gib_us_machine_fail_next(struct gib_us_machine *m, enum gib_us_fault fault, unsigned int n);
+
+/**
+ * gib_us_machine_set_claim_hook() - run a function between claim and link
+ * @m: the machine
+ * @fn: the hook, or NULL for none
+ * @priv: its argument
+ *
+ * For tests of the window in which a GISA is claimed but not yet linked
+ * (a software machine has one; the hardware does not). Set it while no AI
+ * is being raised.
+ *
+ * Return: 0; -EINVAL if @m is NULL.
+ */
+int gib_us_machine_set_claim_hook(struct gib_us_machine *m, gib_us_claim_hook fn, void *priv);
 
 /**
  * gib_us_machine_raise_ai() - the machine makes an adapter interruption
