@@ -37,8 +37,8 @@ void sim_scenario_defaults(struct sim_opts *o)
 		.cycle_every = 4,
 		.cycle_window_ns = 50000,
 		.threads = 2,
-		.drain_ns = 100000000,		/* 100 ms */
-		.stall_ns = 50000000,		/* 50 ms */
+		.drain_ns = 0,			/* by engine: see options.c */
+		.stall_ns = 0,
 	};
 }
 
