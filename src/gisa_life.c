@@ -168,8 +168,10 @@ static int gisa_destroy_locked(struct gib_guest *gi)
 	 * few steps later) or, in a software machine, between the machine's
 	 * claim and link; both end without our help.
 	 */
-	while (gib_gisa_set_iam(gisa, 0) == -EBUSY)
-		gib_process_alert_list(host);
+	while (gib_gisa_set_iam(gisa, 0) == -EBUSY) {
+		if (gib_process_alert_list(host) == 0)
+			gib_pf_cpu_relax();	/* it is in flight elsewhere */
+	}
 	gib_pf_timer_cancel(&gi->timer);
 
 	GIB_PF_WRITE_ONCE(gi->origin, NULL);

@@ -156,6 +156,13 @@ static inline void gib_pf_smp_mb(void);
  */
 static inline void gib_pf_smp_rmb(void);
 
+/**
+ * gib_pf_cpu_relax() - a pause inside a retry loop that waits for another CPU
+ *
+ * Orders nothing; lets a sibling thread or a preempted software machine run.
+ */
+static inline void gib_pf_cpu_relax(void);
+
 /* ---- Byte order -------------------------------------------------------- */
 
 /**

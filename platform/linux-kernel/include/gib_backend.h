@@ -51,6 +51,7 @@
 #include <linux/bitops.h>
 #include <linux/hrtimer.h>
 #include <linux/mutex.h>
+#include <linux/processor.h>
 #include <linux/lockdep.h>
 #include <linux/irq_work.h>
 #include <asm/barrier.h>
@@ -169,6 +170,12 @@ static inline void gib_pf_smp_rmb(void)
 {
 	/* Earlier loads before later loads. */
 	smp_rmb();
+}
+
+/** gib_pf_cpu_relax() - pause in a retry loop: cpu_relax() */
+static inline void gib_pf_cpu_relax(void)
+{
+	cpu_relax();
 }
 
 /* ---- Byte order --------------------------------------------------------
@@ -355,10 +362,14 @@ static inline void *gib_pf_maddr_to_virt(u32 maddr)
  * @GIB_PF_MACHINE_SOFT: the software machine of swmachine.c (spec section 4)
  * @GIB_PF_MACHINE_REAL: s390 with AIV: CHSC "set GIB" and the GAL adapter
  *                       interrupt on the NISC
+ * @GIB_PF_MACHINE_AUTO: for gib_kernel_host_setup() only: the real machine
+ *                       where there is one (s390 with AIV), else the software
+ *                       machine
  */
 enum gib_pf_machine {
 	GIB_PF_MACHINE_SOFT = 0,
 	GIB_PF_MACHINE_REAL = 1,
+	GIB_PF_MACHINE_AUTO = 2,
 };
 
 /**

@@ -44,6 +44,7 @@
 #include <errno.h>
 #include <endian.h>
 #include <pthread.h>
+#include <sched.h>
 
 #ifndef GIB_US_SYNC_TSAN
 #include <urcu/arch.h>
@@ -331,6 +332,16 @@ static inline void gib_pf_smp_rmb(void)
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 #else
 	cmm_smp_rmb();
+#endif
+}
+
+/** gib_pf_cpu_relax() - pause in a retry loop: caa_cpu_relax(), a compiler barrier at least */
+static inline void gib_pf_cpu_relax(void)
+{
+#ifdef GIB_US_SYNC_TSAN
+	sched_yield();	/* no liburcu here; let a preempted pusher finish */
+#else
+	caa_cpu_relax();
 #endif
 }
 
