@@ -333,6 +333,12 @@ int gib_kernel_host_setup(struct gib_host *host, enum gib_pf_machine machine,
 {
 	if (!host || (soft_flags & ~GIB_SOFT_FLAGS))
 		return -EINVAL;
+	if (machine == GIB_PF_MACHINE_AUTO) {
+		if (soft_flags)
+			return -EINVAL;
+		machine = gib_kernel_real_machine() ? GIB_PF_MACHINE_REAL :
+						      GIB_PF_MACHINE_SOFT;
+	}
 	switch (machine) {
 	case GIB_PF_MACHINE_REAL:
 		if (!IS_ENABLED(CONFIG_S390))

@@ -363,7 +363,7 @@ static void case_gisa_word_ops(void)
 	CHECK_EQ(gib_gisa_in_alert_list(gisa), 0);
 	CHECK_EQ(st_origin(host), GIB_NULL_GISA_ADDR);
 	CHECK_EQ(gib_gisa_set_iam(gisa, 0x10), 0);
-	CHECK(WAIT_FOR(st_timer_idle(tg), 1000));
+	CHECK(WAIT_FOR(st_timer_idle(tg), 5000));
 	CHECK_EQ(gib_gisc_unregister(&tg->gi, 3), 0);
 	CHECK_EQ(gib_gisa_clear(&tg->gi), 0);
 	CHECK_EQ(b[4], 0);
@@ -422,7 +422,7 @@ static void case_gisc_refcount(void)
 		CHECK_EQ(gib_gisa_tac_ipm_gisc(gib_guest_gisa(gi), 6), 1);
 		CHECK_EQ(gib_process_alert_list(host), 1);
 		/* The kick timer finds nothing pending and re-arms. */
-		CHECK(WAIT_FOR(READ_ONCE(b[7]) == 0x42 && st_timer_idle(tg), 1000));
+		CHECK(WAIT_FOR(READ_ONCE(b[7]) == 0x42 && st_timer_idle(tg), 5000));
 	}
 
 	/* Destroy with GISCs registered: warns (1), mask 0, then -ENODEV. */
@@ -550,7 +550,7 @@ static void case_forward_event(void)
 	CHECK_EQ(gib_gisa_forward_adapter_event(&tg->gi, 4), 1);
 	CHECK_EQ(b[4], 0x28);
 	/* The kick timer runs while the alert mask is 0: re-arms IAM 0. */
-	CHECK(WAIT_FOR(st_timer_idle(tg), 1000));
+	CHECK(WAIT_FOR(st_timer_idle(tg), 5000));
 	CHECK_EQ(gib_gisa_clear(&tg->gi), 0);
 	CHECK_EQ(b[4], 0);
 out:
@@ -615,6 +615,14 @@ static void case_gib_init_unwind(void)
 	CHECK(!gib_kernel_gal_registered(host));
 	CHECK_EQ(gib_destroy(host), -ENODEV);
 	CHECK_EQ(gib_kernel_alloc31_outstanding(), base);
+
+	/* Automatic: real only on s390 with AIV. */
+	memset(host, 0, sizeof(*host));
+	CHECK_EQ(gib_kernel_host_setup(host, GIB_PF_MACHINE_AUTO, GIB_SOFT_GISAF),
+		 -EINVAL);
+	CHECK_EQ(gib_kernel_host_setup(host, GIB_PF_MACHINE_AUTO, 0), 0);
+	CHECK_EQ(host->pf.machine, gib_kernel_real_machine() ?
+		 GIB_PF_MACHINE_REAL : GIB_PF_MACHINE_SOFT);
 
 	/* The real machine: only s390 has one; without AIV: "no GIB". */
 	memset(host, 0, sizeof(*host));
@@ -688,7 +696,7 @@ static void case_alert_list(void)
 	for (i = 0; i < ARRAY_SIZE(tg); i++) {
 		CHECK_EQ(gib_gisa_clear(&tg[i]->gi), 0);
 		CHECK(WAIT_FOR(st_timer_idle(tg[i]) &&
-			       st_bytes(tg[i])[7] == gib_isc_mask(i), 1000));
+			       st_bytes(tg[i])[7] == gib_isc_mask(i), 5000));
 	}
 
 	/* With origin NULL a link raises a GAL, handled in hard irq. */
@@ -696,11 +704,11 @@ static void case_alert_list(void)
 	CHECK_EQ(gib_soft_raise_ai(&tg[1]->gi, 1, &res), 0);
 	CHECK(res.linked && res.gal && !res.merged);
 	CHECK(WAIT_FOR(!gib_gisa_in_alert_list(gib_guest_gisa(&tg[1]->gi)) &&
-		       st_origin(host) == GIB_NULL_GISA_ADDR, 1000));
+		       st_origin(host) == GIB_NULL_GISA_ADDR, 5000));
 	gib_kernel_host_stats(host, &st);
 	CHECK_EQ(st.gal_raised, 1);
 	CHECK(WAIT_FOR(({ gib_kernel_host_stats(host, &st); st.gal_taken == 1; }),
-		       1000));
+		       5000));
 	CHECK_EQ(st.linked, 4);
 	CHECK_EQ(gib_gisa_clear(&tg[1]->gi), 0);
 out:
@@ -754,7 +762,7 @@ static void case_kick_timer(void)
 	/* The machine alerts; the GAL schedules the kick timer. */
 	CHECK_EQ(gib_soft_raise_ai(&tg->gi, 3, &res), 0);
 	CHECK(res.linked && res.gal);
-	CHECK(WAIT_FOR(atomic_read(&tg->v[1].woken) >= 1, 1000));
+	CHECK(WAIT_FOR(atomic_read(&tg->v[1].woken) >= 1, 5000));
 	/* Kicked and not yet running: the timer does not wake it again. */
 	usleep_range(5000, 6000);
 	CHECK_EQ(atomic_read(&tg->v[1].woken), 1);
@@ -762,7 +770,7 @@ static void case_kick_timer(void)
 	CHECK_EQ(atomic_read(&tg->v[2].woken), 0);
 	/* It re-checks (and goes back to sleep): the next run kicks again. */
 	CHECK(gib_vcpu_runnable(v1));
-	CHECK(WAIT_FOR(atomic_read(&tg->v[1].woken) >= 2, 1000));
+	CHECK(WAIT_FOR(atomic_read(&tg->v[1].woken) >= 2, 5000));
 	CHECK_EQ(gib_vcpu_prepare_wait(v1), 1);
 
 	/* It takes the AI: the timer finds nothing, re-arms IAM, stops. */
@@ -772,7 +780,7 @@ static void case_kick_timer(void)
 	CHECK_EQ(word, 0x80000000u | 3u << 27);
 	CHECK_EQ(gib_vcpu_take_ai(v1, NULL), -ENOENT);
 	gib_vcpu_exit_sie(v1);
-	CHECK(WAIT_FOR(st_timer_idle(tg) && READ_ONCE(b[7]) == 0x10, 1000));
+	CHECK(WAIT_FOR(st_timer_idle(tg) && READ_ONCE(b[7]) == 0x10, 5000));
 	CHECK_EQ(atomic_read(&tg->v[0].woken), 0);
 
 	/* A vcpu in SIE that enables the ISC gets it from the machine. */
@@ -947,7 +955,7 @@ static int st_pusher_fn(void *arg)
 			atomic_inc(&s->machine_delivered);
 			atomic_inc(taken);
 		}
-		if (!WAIT_FOR(atomic_read(taken) != before, 2000)) {
+		if (!WAIT_FOR(atomic_read(taken) != before, 5000)) {
 			atomic_inc(&s->lost);
 			break;
 		}
@@ -1114,9 +1122,9 @@ static int __init gib_selftest_init(void)
 {
 	unsigned int i;
 
-	pr_info("running %zu cases (%s machine, %s)\n", ARRAY_SIZE(st_cases),
-		gib_kernel_real_machine() ? "real AIV" : "software",
-		IS_ENABLED(CONFIG_S390) ? "s390" : "not s390");
+	pr_info("running %zu cases on the software machine (%s; real machine: %s)\n",
+		ARRAY_SIZE(st_cases), IS_ENABLED(CONFIG_S390) ? "s390" : "not s390",
+		gib_kernel_real_machine() ? "s390 AIV present" : "none");
 	for (i = 0; i < ARRAY_SIZE(st_cases); i++) {
 		st_case = st_cases[i].name;
 		st_case_failed = false;

@@ -45,13 +45,17 @@ bool gib_kernel_real_machine(void);
 /**
  * gib_kernel_host_setup() - choose the machine of a host, before gib_init()
  * @host: the host, all zero
- * @machine: %GIB_PF_MACHINE_REAL or %GIB_PF_MACHINE_SOFT
+ * @machine: %GIB_PF_MACHINE_REAL, %GIB_PF_MACHINE_SOFT, or
+ *           %GIB_PF_MACHINE_AUTO (real where gib_kernel_real_machine(),
+ *           else software)
  * @soft_flags: GIB_SOFT_* for the software machine, 0 for the real one
+ *              (and for %GIB_PF_MACHINE_AUTO)
  *
  * Return: 0; -EINVAL if @host is NULL, @machine unknown or a flag unknown
- * (or given to the real machine); -EOPNOTSUPP for the real machine on an
- * architecture other than s390. On s390 without AIV the real machine is
- * accepted and gib_init() then fails with -ENODEV, as KVM's "no GIB".
+ * (or given to the real or automatic machine); -EOPNOTSUPP for the real
+ * machine on an architecture other than s390. On s390 without AIV the real
+ * machine is accepted and gib_init() then fails with -ENODEV, as KVM's "no
+ * GIB". Read @host->pf.machine for the choice %GIB_PF_MACHINE_AUTO made.
  */
 int gib_kernel_host_setup(struct gib_host *host, enum gib_pf_machine machine,
 			  unsigned int soft_flags);
