@@ -422,9 +422,14 @@ int sim_run_deterministic(struct sim *s)
 	if (sim_finish(s))
 		rc = -EPROTO;
 	/* Quiet the vcpus before the teardown destroys their GISAs. */
-	for (i = 0; i < s->nr_vcpus; i++)
-		if (s->vcpus[i]->state == SIM_V_SIE)
-			leave_sie(s, s->vcpus[i]);
+	for (i = 0; i < s->nr_vcpus; i++) {
+		struct sim_vcpu *sv = s->vcpus[i];
+
+		if (sv->state == SIM_V_SIE)
+			leave_sie(s, sv);
+		if (sv->state == SIM_V_WAIT)
+			vtr(s, sv, 'E', "wait");	/* close the trace's span */
+	}
 out:
 	sim_teardown(s);
 	gib_us_thread_offline();

@@ -253,10 +253,10 @@ static void usage(void)
 		default:
 			ch[0] = 0;
 		}
-		printf("  --%-16s %-28s %s\n", d->name, ch, d->help);
+		printf("  --%-16s %-30s %s\n", d->name, ch, d->help);
 	}
-	printf("  --%-16s %-28s %s\n", "list-scenarios", "", "list the scenarios and exit");
-	printf("  --%-16s %-28s %s\n", "help", "", "this text");
+	printf("  --%-16s %-30s %s\n", "list-scenarios", "", "list the scenarios and exit");
+	printf("  --%-16s %-30s %s\n", "help", "", "this text");
 }
 
 static const struct opt_def *find_def(const char *name, size_t len)
@@ -332,11 +332,13 @@ static int cross_check(const struct sim_opts *o)
 		return -1;
 	}
 	if (!o->ais && !o->duration_ns) {
-		fprintf(stderr, "gibsim: --ais: expected an integer in 1..10000000000 when --duration-ns is 0\n");
+		fprintf(stderr,
+			"gibsim: --ais: expected 1..10000000000 when --duration-ns is 0\n");
 		return -1;
 	}
 	if (o->cycle != SIM_CYCLE_NONE && o->gal != SIM_GAL_DEFERRED) {
-		fprintf(stderr, "gibsim: --cycle: expected none with --gal direct (life-cycle events run before a deferred GAL is handled)\n");
+		/* Life-cycle events run before the host handles a deferred GAL. */
+		fprintf(stderr, "gibsim: --cycle: expected none unless --gal is deferred\n");
 		return -1;
 	}
 	return 0;
@@ -364,7 +366,8 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, bool *list)
 	}
 	sc = sim_scenario_find(name);
 	if (!sc) {
-		fprintf(stderr, "gibsim: --scenario: expected one of the names --list-scenarios prints, got '%s'\n",
+		fprintf(stderr,
+			"gibsim: --scenario: expected a name from --list-scenarios, got '%s'\n",
 			name);
 		return -1;
 	}

@@ -46,7 +46,8 @@ def main():
     if begins.get('SIE', 0) != summary['sie_entries']:
         problems.append('SIE spans: %d, sie_entries %d' % (begins.get('SIE', 0),
                                                            summary['sie_entries']))
-    for kind, key in (('deliver_sie', 'delivered_in_sie'), ('deliver_host', 'delivered_after_alert')):
+    for kind, key in (('deliver_sie', 'delivered_in_sie'),
+                      ('deliver_host', 'delivered_after_alert')):
         n = sum(e['args']['events'] for e in events if e['name'] == kind)
         if n != summary[key]:
             problems.append('%s events: %d in the trace, %s %d' % (kind, n, key, summary[key]))
