@@ -119,6 +119,7 @@ struct gib_pf_page_tail {
 	((struct gib_pf_page_tail *)((u8 *)(p) + PAGE_SIZE - \
 				     sizeof(struct gib_pf_page_tail)))
 
+/* Statistics for tests: unordered counters. */
 static atomic_long_t gib_pf_outstanding = ATOMIC_LONG_INIT(0);
 
 #ifdef CONFIG_S390
@@ -253,7 +254,7 @@ static void gib_real_gal_handler(struct airq_struct *airq,
 	struct gib_pf_host *pf = container_of(airq, struct gib_pf_host, airq);
 	struct gib_host *host = container_of(pf, struct gib_host, pf);
 
-	atomic_long_inc(&pf->gal_taken);
+	atomic_long_inc(&pf->gal_taken);	/* statistics, unordered */
 	gib_gal_interrupt(host);
 }
 
@@ -261,6 +262,7 @@ static int gib_real_gal_register(struct gib_host *host, u8 nisc)
 {
 	struct gib_pf_host *pf = &host->pf;
 
+	/* Fully ordered claim; released below or by unregistering. */
 	if (atomic_cmpxchg(&gib_real_owned, 0, 1))
 		return -EBUSY;
 	pf->airq.handler = gib_real_gal_handler;
@@ -282,6 +284,7 @@ static void gib_real_gal_unregister(struct gib_host *host)
 {
 	/* Waits (synchronize_rcu()) until no handler runs. */
 	unregister_adapter_interrupt(&host->pf.airq);
+	/* After the handler is gone (synchronize_rcu() above). */
 	atomic_set(&gib_real_owned, 0);
 }
 
@@ -409,6 +412,7 @@ int gib_pf_set_gib(struct gib_host *host, u32 gib_maddr)
 void gib_kernel_host_stats(const struct gib_host *host,
 			   struct gib_kernel_stats *st)
 {
+	/* Unordered snapshots: exact only once the machine is quiet. */
 	st->gal_raised = atomic_long_read(&host->pf.gal_raised);
 	st->gal_taken = atomic_long_read(&host->pf.gal_taken);
 	st->linked = atomic_long_read(&host->pf.linked);
@@ -417,6 +421,7 @@ EXPORT_SYMBOL_GPL(gib_kernel_host_stats);
 
 bool gib_kernel_gal_registered(const struct gib_host *host)
 {
+	/* Once-read; written under the host's life cycle only. */
 	return READ_ONCE(host->pf.gal_registered);
 }
 EXPORT_SYMBOL_GPL(gib_kernel_gal_registered);

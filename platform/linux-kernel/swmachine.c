@@ -22,7 +22,7 @@ static void gib_soft_gal_fn(struct irq_work *work)
 	struct gib_pf_host *pf = container_of(work, struct gib_pf_host, gal_work);
 	struct gib_host *host = container_of(pf, struct gib_host, pf);
 
-	atomic_long_inc(&pf->gal_taken);
+	atomic_long_inc(&pf->gal_taken);	/* statistics, unordered */
 	gib_gal_interrupt(host);
 }
 
@@ -56,6 +56,7 @@ int gib_soft_set_gib(struct gib_host *host, u32 gib_maddr)
 static void gib_soft_alert(struct gib_host *host, struct gib_gisa *gisa,
 			   u8 mask, struct gib_soft_ai *res)
 {
+	/* Once: published by gib_init() after "set GIB". */
 	struct gib_block *gib = READ_ONCE(host->gib);
 	u32 self = gib_gisa_maddr(gisa);
 	u32 origin, seen32;
@@ -107,11 +108,15 @@ static void gib_soft_alert(struct gib_host *host, struct gib_gisa *gisa,
 		/* Ours alone: no cut can reach the GISA before the CAS. */
 		gib_pf_store32(&gisa->next_alert, origin);
 	}
-	atomic_long_inc(&host->pf.linked);
+	atomic_long_inc(&host->pf.linked);	/* statistics, unordered */
 	if (gib_pf_be32_to_cpu(origin) == GIB_NULL_GISA_ADDR) {
 		res->gal = true;
-		atomic_long_inc(&host->pf.gal_raised);
-		/* A pending GAL absorbs this one, as on the machine. */
+		atomic_long_inc(&host->pf.gal_raised);	/* statistics */
+		/*
+		 * A pending GAL absorbs this one, as on the machine. The
+		 * handler's xchg() of the origin is fully ordered after our
+		 * link CAS, whichever CPU it runs on.
+		 */
 		irq_work_queue(&host->pf.gal_work);
 	}
 out:
@@ -159,6 +164,7 @@ int gib_soft_raise_ai(struct gib_guest *gi, unsigned int isc,
 	for (i = 0; i < online; i++) {
 		struct gib_vcpu *vcpu = READ_ONCE(gi->vcpus[i]);
 
+		/* Once, after the fully ordered IPM update above. */
 		if (!READ_ONCE(vcpu->in_sie) ||
 		    !(gib_vcpu_isc_mask(vcpu) & mask))
 			continue;
