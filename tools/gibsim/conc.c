@@ -35,6 +35,7 @@ struct conc {
 	uint64_t issued;	/* events claimed by device threads (atomic) */
 	uint64_t drain_start;	/* atomic */
 	pthread_t host;
+	bool host_started;
 	bool joined;		/* the device threads were joined */
 	unsigned int nr_threads;
 	struct dev_thread *dt;
@@ -488,12 +489,39 @@ static void monitor(struct sim *s)
 	}
 }
 
+/* Host, vcpu and device threads; on failure, what started is counted. */
+static int start_threads(struct sim *s, unsigned int *nv, unsigned int *nd)
+{
+	struct conc *c = C(s);
+	int rc;
+
+	rc = pthread_create(&c->host, NULL, host_main, s);
+	if (rc)
+		goto fail;
+	c->host_started = true;
+	for (; *nv < s->nr_vcpus; (*nv)++) {
+		rc = pthread_create(&s->vcpus[*nv]->thread, NULL, vcpu_main, s->vcpus[*nv]);
+		if (rc)
+			goto fail;
+	}
+	for (; *nd < c->nr_threads; (*nd)++) {
+		c->dt[*nd] = (struct dev_thread){ .s = s, .t = *nd };
+		rc = pthread_create(&c->dt[*nd].thread, NULL, dev_main, &c->dt[*nd]);
+		if (rc)
+			goto fail;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "gibsim: cannot start a thread: %s\n", strerror(rc));
+	return -rc;
+}
+
 int sim_run_concurrent(struct sim *s)
 {
 	struct conc c = { 0 };
 	struct gib_us_clock *clock;
 	pthread_condattr_t cattr;
-	unsigned int i;
+	unsigned int i, nv = 0, nd = 0;
 	int rc;
 
 	s->ops = &conc_ops;
@@ -517,17 +545,12 @@ int sim_run_concurrent(struct sim *s)
 	if (rc)
 		goto out;
 
-	pthread_create(&c.host, NULL, host_main, s);
-	for (i = 0; i < s->nr_vcpus; i++)
-		pthread_create(&s->vcpus[i]->thread, NULL, vcpu_main, s->vcpus[i]);
-	for (i = 0; i < c.nr_threads; i++) {
-		c.dt[i] = (struct dev_thread){ .s = s, .t = i };
-		pthread_create(&c.dt[i].thread, NULL, dev_main, &c.dt[i]);
+	rc = start_threads(s, &nv, &nd);
+	if (!rc) {
+		pthread_mutex_lock(&c.mx);
+		monitor(s);
+		pthread_mutex_unlock(&c.mx);
 	}
-
-	pthread_mutex_lock(&c.mx);
-	monitor(s);
-	pthread_mutex_unlock(&c.mx);
 
 	s->st.sim_ns = __atomic_load_n(&c.drain_start, __ATOMIC_ACQUIRE);
 	if (!s->st.sim_ns)
@@ -542,18 +565,19 @@ int sim_run_concurrent(struct sim *s)
 	pthread_mutex_lock(&c.mx);
 	pthread_cond_broadcast(&c.host_cv);
 	pthread_mutex_unlock(&c.mx);
-	for (i = 0; i < s->nr_vcpus; i++) {
+	for (i = 0; i < nv; i++) {
 		pthread_mutex_lock(&s->vcpus[i]->mx);
 		pthread_cond_broadcast(&s->vcpus[i]->cv);
 		pthread_mutex_unlock(&s->vcpus[i]->mx);
 	}
 	if (!c.joined)
-		for (i = 0; i < c.nr_threads; i++)
+		for (i = 0; i < nd; i++)
 			pthread_join(c.dt[i].thread, NULL);
-	pthread_join(c.host, NULL);
-	for (i = 0; i < s->nr_vcpus; i++)
+	if (c.host_started)
+		pthread_join(c.host, NULL);
+	for (i = 0; i < nv; i++)
 		pthread_join(s->vcpus[i]->thread, NULL);
-	if (sim_finish(s))
+	if (!rc && sim_finish(s))
 		rc = -EPROTO;
 out:
 	sim_teardown(s);

@@ -326,6 +326,12 @@ static int cross_check(const struct sim_opts *o)
 			o->vcpus - 1);
 		return -1;
 	}
+	if (o->engine == SIM_CONCURRENT && o->guests * o->vcpus > SIM_MAX_VCPU_THREADS) {
+		/* One thread per vcpu. */
+		fprintf(stderr, "gibsim: --vcpus: expected at most %u vcpus in all (--guests x "
+			"--vcpus) with the concurrent engine\n", SIM_MAX_VCPU_THREADS);
+		return -1;
+	}
 	if (o->engine == SIM_DETERMINISTIC && !o->rate_ns) {
 		fprintf(stderr,
 			"gibsim: --rate-ns: expected an integer in 1..1000000000 with the deterministic engine\n");

@@ -9,6 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/** SIM_MAX_VCPU_THREADS - vcpus in all the concurrent engine runs (a thread each) */
+#define SIM_MAX_VCPU_THREADS 1024u
+
 /** enum sim_engine - which engine runs the model */
 enum sim_engine {
 	SIM_DETERMINISTIC = 0,

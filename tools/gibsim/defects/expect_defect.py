@@ -10,15 +10,21 @@ Anything else fails: 0 (the defect went unnoticed), 2 (bad input), 4
 
 usage: expect_defect.py TIMEOUT_S GIBSIM ARGS...
 """
+import os
+import shlex
 import subprocess
 import sys
+
+
+# A cross build's exe_wrapper (qemu-user), set by meson.build.
+WRAPPER = shlex.split(os.environ.get('GIBSIM_WRAPPER', ''))
 
 
 def main():
     timeout = float(sys.argv[1])
     cmd = sys.argv[2:]
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(WRAPPER + cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         print('detected: stalled (still running after %g s)' % timeout)
         return 0

@@ -8,6 +8,7 @@
 usage: bad_input.py GIBSIM
 """
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -45,13 +46,17 @@ CASES = [
 ]
 
 
+# A cross build's exe_wrapper (qemu-user), set by meson.build.
+WRAPPER = shlex.split(os.environ.get('GIBSIM_WRAPPER', ''))
+
+
 def main():
     gibsim = sys.argv[1]
     failed = 0
     with tempfile.TemporaryDirectory() as d:
         for i, (args, want) in enumerate(CASES):
             trace = os.path.join(d, 'trace%d.json' % i)
-            cmd = [gibsim, '--trace', trace] + args
+            cmd = WRAPPER + [gibsim, '--trace', trace] + args
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
             lines = p.stderr.splitlines()
             problems = []

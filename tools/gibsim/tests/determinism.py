@@ -8,13 +8,19 @@ seed gives a different run (so the comparison is not vacuous).
 usage: determinism.py GIBSIM ARGS...
 """
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
 
 
+# A cross build's exe_wrapper (qemu-user), set by meson.build.
+WRAPPER = shlex.split(os.environ.get('GIBSIM_WRAPPER', ''))
+
+
 def run(gibsim, args, trace):
-    p = subprocess.run([gibsim] + args + ['--trace', trace], capture_output=True, timeout=300)
+    p = subprocess.run(WRAPPER + [gibsim] + args + ['--trace', trace], capture_output=True,
+                       timeout=300)
     if p.returncode != 0:
         sys.exit('gibsim %s exited %d: %s' % (' '.join(args), p.returncode,
                                                p.stderr.decode(errors='replace')))

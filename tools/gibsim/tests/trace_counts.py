@@ -12,6 +12,7 @@ usage: trace_counts.py GIBSIM ARGS...
 import collections
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -23,12 +24,16 @@ SAME = ['ai_raise', 'inject', 'ipm_set', 'linked', 'gal_raise', 'gal_handle', 'c
         'validity_intercept']
 
 
+# A cross build's exe_wrapper (qemu-user), set by meson.build.
+WRAPPER = shlex.split(os.environ.get('GIBSIM_WRAPPER', ''))
+
+
 def main():
     gibsim, args = sys.argv[1], sys.argv[2:]
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, 'trace.json')
-        p = subprocess.run([gibsim, '--json', '--trace', path] + args, capture_output=True,
-                           text=True, timeout=300)
+        p = subprocess.run(WRAPPER + [gibsim, '--json', '--trace', path] + args,
+                           capture_output=True, text=True, timeout=300)
         if p.returncode != 0:
             sys.exit('gibsim exited %d: %s' % (p.returncode, p.stderr))
         summary = json.loads(p.stdout)
