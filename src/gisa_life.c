@@ -75,14 +75,45 @@ static void designate_vcpus(struct gib_guest *gi, const struct gib_gisa *gisa)
 	}
 }
 
-/* Under gi->lock. */
-static int gisa_create_locked(struct gib_guest *gi)
+/* Count a GISA on its host; gib_destroy() refuses while any is counted. */
+static void host_count_gisa(struct gib_host *host, int delta)
+{
+	gib_pf_lock(&host->lock);
+	host->nr_gisas += delta;
+	gib_pf_unlock(&host->lock);
+}
+
+/*
+ * Under gi->lock: set up and publish @page as the guest's GISA. The memory
+ * was allocated before the lock was taken (allocation may sleep), and the
+ * host count was raised before too: the two locks never nest.
+ */
+static void gisa_publish_locked(struct gib_guest *gi, struct gib_gisa_page *page)
+{
+	unsigned int isc;
+
+	page->gi = gi;
+	gi->alert.mask = 0;
+	for (isc = 0; isc < GIB_NR_ISCS; isc++)
+		gi->alert.ref_count[isc] = 0;
+	gi->expires = GIB_KICK_EXPIRES_NS;
+	/*
+	 * Full barrier, then publish: whoever finds the GISA through the
+	 * origin (the machine, the kick and wait paths) sees it set up.
+	 */
+	gib_pf_smp_mb();
+	GIB_PF_WRITE_ONCE(gi->origin, &page->gisa);
+	designate_vcpus(gi, &page->gisa);
+}
+
+int gib_gisa_init(struct gib_guest *gi)
 {
 	struct gib_gisa_page *page;
-	unsigned int isc;
 	int rc;
 
-	if (gi->origin)
+	if (!gi)
+		return -EINVAL;
+	if (GIB_PF_READ_ONCE(gi->origin))
 		return -EALREADY;
 	page = gib_pf_alloc31(sizeof(*page));
 	if (!page)
@@ -92,35 +123,16 @@ static int gisa_create_locked(struct gib_guest *gi)
 		gib_pf_free31(page);
 		return rc;
 	}
-	page->gi = gi;
-	gi->alert.mask = 0;
-	for (isc = 0; isc < GIB_NR_ISCS; isc++)
-		gi->alert.ref_count[isc] = 0;
-	gi->expires = GIB_KICK_EXPIRES_NS;
-
-	gib_pf_lock(&gi->host->lock);
-	gi->host->nr_gisas++;
-	gib_pf_unlock(&gi->host->lock);
-	/*
-	 * Full barrier, then publish: whoever finds the GISA through the
-	 * origin (the machine, the kick and wait paths) sees it set up.
-	 */
-	gib_pf_smp_mb();
-	GIB_PF_WRITE_ONCE(gi->origin, &page->gisa);
-	return 0;
-}
-
-int gib_gisa_init(struct gib_guest *gi)
-{
-	int rc;
-
-	if (!gi)
-		return -EINVAL;
+	host_count_gisa(gi->host, 1);
 	gib_pf_lock(&gi->lock);
-	rc = gisa_create_locked(gi);
+	rc = gi->origin ? -EALREADY : 0;	/* lost a race with another init */
 	if (!rc)
-		designate_vcpus(gi, gi->origin);
+		gisa_publish_locked(gi, page);
 	gib_pf_unlock(&gi->lock);
+	if (rc) {
+		host_count_gisa(gi->host, -1);
+		gib_pf_free31(page);
+	}
 	return rc;
 }
 
@@ -143,15 +155,16 @@ int gib_gisa_clear(struct gib_guest *gi)
 	return 0;
 }
 
-/* Under gi->lock. */
-static int gisa_destroy_locked(struct gib_guest *gi)
+/*
+ * Under gi->lock: take the guest's GISA out of use. Returns whether GISCs
+ * were still registered, and in *@page the memory to free once the lock is
+ * dropped (freeing waits for readers and may sleep).
+ */
+static int gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **page)
 {
 	struct gib_gisa *gisa = gi->origin;
-	struct gib_host *host = gi->host;
 	int warned;
 
-	if (!gisa)
-		return -ENODEV;
 	warned = gi->alert.mask != 0;
 	GIB_PF_WRITE_ONCE(gi->alert.mask, 0);
 	/*
@@ -169,46 +182,54 @@ static int gisa_destroy_locked(struct gib_guest *gi)
 	 * claim and link; both end without our help.
 	 */
 	while (gib_gisa_set_iam(gisa, 0) == -EBUSY) {
-		if (gib_process_alert_list(host) == 0)
+		if (gib_process_alert_list(gi->host) == 0)
 			gib_pf_cpu_relax();	/* it is in flight elsewhere */
 	}
 	gib_pf_timer_cancel(&gi->timer);
 
 	GIB_PF_WRITE_ONCE(gi->origin, NULL);
-	gib_pf_lock(&host->lock);
-	host->nr_gisas--;
-	gib_pf_unlock(&host->lock);
-	/* Freed once no reader that found it through the origin remains. */
-	gib_pf_free31(GIB_CONTAINER_OF(gisa, struct gib_gisa_page, gisa));
+	*page = GIB_CONTAINER_OF(gisa, struct gib_gisa_page, gisa);
 	return warned;
+}
+
+/* After gi->lock is dropped: free the page, uncount it on the host. */
+static void gisa_release(struct gib_guest *gi, struct gib_gisa_page *page)
+{
+	/* Freed once no reader that found it through the origin remains. */
+	gib_pf_free31(page);
+	host_count_gisa(gi->host, -1);
 }
 
 int gib_gisa_destroy(struct gib_guest *gi)
 {
+	struct gib_gisa_page *page;
 	int rc;
 
 	if (!gi)
 		return -EINVAL;
 	gib_pf_lock(&gi->lock);
-	rc = gisa_destroy_locked(gi);
+	rc = gi->origin ? gisa_destroy_locked(gi, &page) : -ENODEV;
 	gib_pf_unlock(&gi->lock);
+	if (rc >= 0)
+		gisa_release(gi, page);
 	return rc;
 }
 
 int gib_gisa_disable(struct gib_guest *gi)
 {
-	int rc;
+	struct gib_gisa_page *page;
+	int rc = -ENODEV;
 
 	if (!gi)
 		return -EINVAL;
 	gib_pf_lock(&gi->lock);
-	if (!gi->origin) {
-		gib_pf_unlock(&gi->lock);
-		return -ENODEV;
+	if (gi->origin) {
+		designate_vcpus(gi, NULL);
+		rc = gisa_destroy_locked(gi, &page);
 	}
-	designate_vcpus(gi, NULL);
-	rc = gisa_destroy_locked(gi);
 	gib_pf_unlock(&gi->lock);
+	if (rc >= 0)
+		gisa_release(gi, page);
 	return rc;
 }
 
