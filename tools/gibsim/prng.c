@@ -2,9 +2,8 @@
 /*
  * xoshiro256** (Blackman and Vigna, public domain algorithm) seeded by
  * splitmix64, and the few distributions the workload needs. The exponential
- * uses -log(1 - u): libm's log is correctly rounded enough on every target
- * that the deterministic engine's output is the same on gcc and clang builds
- * of one machine; it is not promised across architectures.
+ * uses -log1p(-u), so the deterministic engine's output depends on libm:
+ * identical so far between gcc and clang, x86_64 and s390x, but not promised.
  */
 #include "prng.h"
 
