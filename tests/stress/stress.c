@@ -551,7 +551,9 @@ int main(int argc, char **argv)
 	/* Only the protocol (alerts, kicks, wake-ups) may deliver the rest. */
 	left = drain_live();
 	/* Conservation: what is neither delivered nor dropped by a destroy is lost. */
-	lost = raised - delivered - dropped;
+	lost = __atomic_load_n(&raised, __ATOMIC_SEQ_CST) -
+	       __atomic_load_n(&delivered, __ATOMIC_SEQ_CST) -
+	       __atomic_load_n(&dropped, __ATOMIC_SEQ_CST);
 	if (left)
 		fprintf(stderr, "stress: %llu AIs still pending after %.0f s\n",
 			(unsigned long long)left, opt.drain_seconds);
