@@ -19,15 +19,24 @@ import subprocess
 
 
 def machine_info():
-    model = 'unknown'
+    fields = {}
     try:
         with open('/proc/cpuinfo', encoding='utf-8') as f:
             for line in f:
-                if line.startswith('model name'):
-                    model = line.split(':', 1)[1].strip()
-                    break
+                if not line.strip():
+                    break   # the first CPU is enough
+                k, _, v = line.partition(':')
+                fields[k.strip()] = v.strip()
     except OSError:
         pass
+    # A VM may name only the vendor ("AMD EPYC"): family and model say which.
+    model = fields.get('model name', 'unknown')
+    if 'cpu family' in fields:
+        model += f' (family {fields["cpu family"]}, model {fields.get("model", "?")})'
+    if 'cache size' in fields:
+        model += f', {fields["cache size"]} cache'
+    if 'hypervisor' in fields.get('flags', '').split():
+        model += ', virtualized'
     try:
         cc = subprocess.run(['cc', '--version'], stdout=subprocess.PIPE, text=True,
                             check=False).stdout.splitlines()[0]
@@ -132,9 +141,21 @@ def fmt_met(m):
     return '-' if m is None else ('yes' if m else 'no')
 
 
+def fmt_value(r):
+    if r['value'] is None and (r.get('note') or '').startswith('not measured'):
+        return 'not measured'
+    return f'{fmt_num(r["value"])} {r["unit"]}'
+
+
+def unmeasured(rows):
+    """Why each row without a value has none."""
+    return [f'{r["name"]}: {r["note"]}' for r in rows
+            if r['value'] is None and (r.get('note') or '').startswith('not measured')]
+
+
 def table(rows):
     head = ('name', 'value', 'baseline', 'ratio', 'goal', 'met')
-    lines = [(r['name'], f'{fmt_num(r["value"])} {r["unit"]}', fmt_num(r['baseline']),
+    lines = [(r['name'], fmt_value(r), fmt_num(r['baseline']),
               fmt_num(r['ratio']), fmt_goal(r), fmt_met(r['met'])) for r in rows]
     w = [max(len(x[i]) for x in lines + [head]) for i in range(len(head))]
     out = ['  '.join(h.ljust(w[i]) for i, h in enumerate(head)).rstrip(),
@@ -148,9 +169,10 @@ def table(rows):
 def markdown(rows):
     out = ['| name | value | baseline | ratio | goal | met |', '|---|---|---|---|---|---|']
     for r in rows:
-        out.append(f'| {r["name"]} | {fmt_num(r["value"])} {r["unit"]} | '
+        out.append(f'| {r["name"]} | {fmt_value(r)} | '
                    f'{fmt_num(r["baseline"])} | {fmt_num(r["ratio"])} | {fmt_goal(r)} | '
                    f'{fmt_met(r["met"])} |')
+    out += [f'\n{x}' for x in unmeasured(rows)]
     return '\n'.join(out)
 
 
@@ -186,6 +208,8 @@ def main():
     print(f'machine: {info["nproc"]} CPUs, {info["cpu"]}, Linux {info["kernel"]}, '
           f'{info["date"]}' + (f', load {a.load[0]} -> {a.load[1]}' if a.load else ''))
     print(table(rows))
+    for x in unmeasured(rows):
+        print(x)
     missed = [r['name'] for r in rows if r['met'] is False]
     print(f'\n{sum(r["met"] is True for r in rows)} goals met, {len(missed)} missed'
           + (': ' + '; '.join(missed) if missed else ''))
