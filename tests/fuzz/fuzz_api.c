@@ -18,7 +18,9 @@
  * bitmaps. After every step the harness compares every byte of state the
  * library exposes with it (return codes, the GISA's first doubleword and
  * links, the alert-list origin, counts and masks, timers, vcpu bits, wake-ups,
- * machine counters, arena slots) and aborts on the first difference.
+ * machine counters, arena slots, and what the trace hooks reported: each cut
+ * of the two-phase cut, each unlink, kick-timer run and vcpu kick) and aborts
+ * on the first difference.
  *
  * No AI may be lost. Every AI made pending is counted per (guest, ISC) as an
  * indicator; whoever takes the ISC drains its count; clearing and destroying
@@ -185,6 +187,110 @@ static struct {
 	struct mguest g[NG];
 } M;
 
+/*
+ * What the core reports through its trace hooks, logged per guest (timer
+ * runs and kicks; the guests' timers run in an order the model does not
+ * keep) and for the host (cuts and unlinks), against what the model expects.
+ */
+enum { EV_CUT, EV_CUT_DONE, EV_UNLINK, EV_KICK_TIMER, EV_KICK_VCPU };
+
+struct ev {
+	unsigned int kind, pass, nr, vcpu;
+	uint32_t value;
+	bool flag;
+};
+
+#define MAX_EV 64
+#define HOST_LOG NG
+
+struct evlog {
+	unsigned long n;	/* events, also those past MAX_EV (not kept) */
+	struct ev e[MAX_EV];
+};
+
+static struct evlog ev_real[NG + 1], ev_model[NG + 1];
+
+static void ev_push(struct evlog *l, struct ev e)
+{
+	if (l->n < MAX_EV)
+		l->e[l->n] = e;
+	l->n++;
+}
+
+static unsigned int guest_index(const struct gib_guest *gi)
+{
+	unsigned int g;
+
+	for (g = 0; g < NG; g++)
+		if (gi == &W.g[g].gi)
+			return g;
+	fail(__LINE__, "trace of an unknown guest", 0, 0);
+	return 0;
+}
+
+static void tr_cut(void *priv, struct gib_host *host, unsigned int pass, uint32_t cut, bool final)
+{
+	CHECK(priv == &W && host == &W.host);
+	ev_push(&ev_real[HOST_LOG], (struct ev){ .kind = EV_CUT, .pass = pass, .value = cut,
+						  .flag = final });
+}
+
+static void tr_cut_done(void *priv, struct gib_host *host, unsigned int pass, unsigned int nr,
+			uint32_t term)
+{
+	CHECK(priv == &W && host == &W.host);
+	ev_push(&ev_real[HOST_LOG], (struct ev){ .kind = EV_CUT_DONE, .pass = pass, .nr = nr,
+						  .value = term });
+}
+
+static void tr_unlink(void *priv, struct gib_guest *gi)
+{
+	CHECK(priv == &W);
+	ev_push(&ev_real[HOST_LOG], (struct ev){ .kind = EV_UNLINK, .value = guest_index(gi) });
+}
+
+static void tr_kick_timer(void *priv, struct gib_guest *gi, uint8_t pending)
+{
+	CHECK(priv == &W);
+	ev_push(&ev_real[guest_index(gi)], (struct ev){ .kind = EV_KICK_TIMER, .value = pending });
+}
+
+static void tr_kick_vcpu(void *priv, struct gib_guest *gi, struct gib_vcpu *vcpu, bool woken)
+{
+	CHECK(priv == &W && vcpu->gi == gi);
+	ev_push(&ev_real[guest_index(gi)], (struct ev){ .kind = EV_KICK_VCPU, .vcpu = vcpu->idx,
+							 .flag = woken });
+}
+
+static const struct gib_trace_ops trace_ops = {
+	.cut = tr_cut,
+	.cut_done = tr_cut_done,
+	.unlink = tr_unlink,
+	.kick_timer = tr_kick_timer,
+	.kick_vcpu = tr_kick_vcpu,
+};
+
+static void check_events(void)
+{
+	unsigned int l, i;
+
+	for (l = 0; l <= NG; l++) {
+		CHECK_EQ(ev_real[l].n, ev_model[l].n);
+		for (i = 0; i < ev_real[l].n && i < MAX_EV; i++) {
+			const struct ev *a = &ev_real[l].e[i], *b = &ev_model[l].e[i];
+
+			CHECK_EQ(a->kind, b->kind);
+			CHECK_EQ(a->pass, b->pass);
+			CHECK_EQ(a->nr, b->nr);
+			CHECK_EQ(a->vcpu, b->vcpu);
+			CHECK_EQ(a->value, b->value);
+			CHECK_EQ(a->flag, b->flag);
+		}
+		ev_real[l].n = 0;
+		ev_model[l].n = 0;
+	}
+}
+
 static uint8_t bit(unsigned int isc)
 {
 	return (uint8_t)(0x80u >> isc);
@@ -247,12 +353,25 @@ static void m_timer_start(unsigned int g)
 /* The two-phase cut, single-threaded: every GISA unlinked, its timer kicked. */
 static unsigned int m_process_list(void)
 {
+	struct evlog *l = &ev_model[HOST_LOG];
 	unsigned int k, n = M.nlist;
 
+	/* Pass 1 cuts the list (it ends in NULL) and stores NONE. */
+	ev_push(l, (struct ev){ .kind = EV_CUT, .pass = 1,
+				 .value = n ? gib_gisa_maddr(gisa_of(M.list[0])) : 0 });
 	for (k = 0; k < n; k++) {
 		m_timer_start(M.list[k]);
 		M.g[M.list[k]].linked = false;
+		ev_push(l, (struct ev){ .kind = EV_UNLINK, .value = M.list[k] });
 	}
+	ev_push(l, (struct ev){ .kind = EV_CUT_DONE, .pass = 1, .nr = n,
+				 .value = GIB_NULL_GISA_ADDR });
+	/* Pass 2 cuts NONE, which ends in NONE: pass 3 stores NULL, and stops. */
+	ev_push(l, (struct ev){ .kind = EV_CUT, .pass = 2, .value = GIB_NONE_GISA_ADDR });
+	ev_push(l, (struct ev){ .kind = EV_CUT_DONE, .pass = 2, .value = GIB_NONE_GISA_ADDR });
+	ev_push(l, (struct ev){ .kind = EV_CUT, .pass = 3, .value = GIB_NONE_GISA_ADDR,
+				 .flag = true });
+	ev_push(l, (struct ev){ .kind = EV_CUT_DONE, .pass = 3, .value = GIB_NONE_GISA_ADDR });
 	M.nlist = 0;
 	return n;
 }
@@ -267,6 +386,8 @@ static int m_kick_one(unsigned int g, uint8_t deliverable)
 
 		if (!v->idle || !(m_takes(v) & deliverable))
 			continue;
+		ev_push(&ev_model[g], (struct ev){ .kind = EV_KICK_VCPU, .vcpu = i,
+						    .flag = !v->kicked });
 		if (v->kicked)
 			return -EALREADY;
 		v->kicked = true;
@@ -312,6 +433,7 @@ static bool m_timer_cb(unsigned int g)
 	if (!mg->gisa)
 		return false;
 	pending = mg->ipm & mg->mask;
+	ev_push(&ev_model[g], (struct ev){ .kind = EV_KICK_TIMER, .value = pending });
 	if (!pending) {
 		mg->iam = mg->mask;
 		return false;
@@ -565,6 +687,7 @@ static void check_all(void)
 			first = M.g[g].texp;
 	}
 	CHECK_EQ(M.raised, M.delivered + M.dropped_clear + M.dropped_destroy + out);
+	check_events();
 
 	CHECK(W.host.gib != NULL);
 	CHECK_EQ(gib_alert_list_origin(&W.host),
@@ -1381,6 +1504,10 @@ static void world_up(struct in *in)
 	gib_us_set_default_clock(W.clock);
 	CHECK_EQ(gib_us_machine_init(&W.m, &cfg), 0);
 	CHECK_EQ(gib_us_host_attach(&W.host, &W.m), 0);
+	W.host.trace = &trace_ops;
+	W.host.trace_priv = &W;
+	memset(ev_real, 0, sizeof(ev_real));
+	memset(ev_model, 0, sizeof(ev_model));
 	CHECK_EQ(gib_init(&W.host, M.nisc), 0);
 	/* Guests with a GISA, then vcpus (as KVM creates them), all running. */
 	for (g = 0; g < M.ng; g++) {
