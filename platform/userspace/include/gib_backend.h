@@ -42,7 +42,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <errno.h>
-#include <endian.h>
 #include <pthread.h>
 #include <sched.h>
 
@@ -347,28 +346,38 @@ static inline void gib_pf_cpu_relax(void)
 
 /* ---- Byte order -------------------------------------------------------- */
 
+/**
+ * GIB_US_SWAP - whether CPU order differs from big-endian
+ *
+ * From the compiler, not <endian.h>: a user who compiles with -std=c11 and
+ * no feature macros must still get byte order right.
+ */
+#define GIB_US_SWAP (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ||
+	       __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__, "a known byte order");
+
 /** gib_pf_be64_to_cpu() - big-endian to CPU order, 64 bits */
 static inline uint64_t gib_pf_be64_to_cpu(uint64_t v)
 {
-	return be64toh(v);
+	return GIB_US_SWAP ? __builtin_bswap64(v) : v;
 }
 
 /** gib_pf_cpu_to_be64() - CPU order to big-endian, 64 bits */
 static inline uint64_t gib_pf_cpu_to_be64(uint64_t v)
 {
-	return htobe64(v);
+	return GIB_US_SWAP ? __builtin_bswap64(v) : v;
 }
 
 /** gib_pf_be32_to_cpu() - big-endian to CPU order, 32 bits */
 static inline uint32_t gib_pf_be32_to_cpu(uint32_t v)
 {
-	return be32toh(v);
+	return GIB_US_SWAP ? __builtin_bswap32(v) : v;
 }
 
 /** gib_pf_cpu_to_be32() - CPU order to big-endian, 32 bits */
 static inline uint32_t gib_pf_cpu_to_be32(uint32_t v)
 {
-	return htobe32(v);
+	return GIB_US_SWAP ? __builtin_bswap32(v) : v;
 }
 
 /* ---- Bitmaps ----------------------------------------------------------- */
