@@ -30,10 +30,10 @@
  * are atomic against the 64-bit compare-and-swap of the GISA's first
  * doubleword, as the contract requires.
  *
- * The GISC lock is a mutex, not a spinlock: the core allocates the GISA
- * (gib_pf_alloc31(), which may sleep) and cancels the kick timer with it
- * held. The core never takes a lock on the GAL or kick-timer path, so no
- * lock is ever wanted in interrupt context.
+ * The GISC lock is a mutex: the life-cycle and registration calls come from
+ * process context (KVM's ioctls). The core allocates and frees outside it and
+ * never takes a lock on the GAL or kick-timer path, so a spinlock would serve
+ * as well; no lock is ever wanted in interrupt context.
  */
 #ifndef GIB_PLATFORM_INSIDE
 #error "Include <libgib/platform.h>, not <gib_backend.h>"
