@@ -47,6 +47,7 @@
 #define ARENA_BYTES (16u << 20)
 #define ARENA_MADDR 0x00200000u
 #define NR_FULL GIB_MAX_VCPUS
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Everything a call may touch, in one static object that is snapshotted. */
 static struct fixture {
@@ -337,8 +338,10 @@ static long long call_row(unsigned int i)
 
 	/* The calls in table order, their results widened to long long. */
 #define X_CASE(call, want, prep, undo)						\
-	if (k++ == i)								\
-		return (long long)(call);
+	do {									\
+		if (k++ == i)							\
+			return (long long)(call);				\
+	} while (0);
 	ROWS(X_CASE)
 #undef X_CASE
 	fail_msg("no row %u", i);
@@ -405,7 +408,7 @@ static void test_bad_input(void **state)
 	unsigned int i;
 
 	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		const struct row *r = &rows[i];
 		long long rc;
 
@@ -522,7 +525,7 @@ static int teardown(void **state)
 	(void)state;
 	gib_us_machine_take_gal(&F.m);
 	gib_gal_interrupt(&F.host);
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(all); i++)
 		assert_int_equal(gib_guest_destroy(all[i]), 0);
 	assert_int_equal(gib_destroy(&F.host), 0);
 	assert_int_equal(gib_us_machine_fini(&F.m), 0);

@@ -57,7 +57,12 @@ static int run_dir(const char *dir)
 		if (de->d_name[0] == '.')
 			continue;
 		names = realloc(names, (n + 1) * sizeof(*names));
-		if (!names || !(names[n] = strdup(de->d_name))) {
+		if (!names) {
+			closedir(d);
+			return -1;
+		}
+		names[n] = strdup(de->d_name);
+		if (!names[n]) {
 			closedir(d);
 			return -1;
 		}

@@ -273,16 +273,19 @@ static void guest_destroy(unsigned int slot, unsigned int how)
 
 	__atomic_store_n(&table[slot], NULL, __ATOMIC_RELEASE);
 	if (how % 3 == 1)
-		for (isc = 0; isc < NISCS; isc++)
-			if ((rc = gib_gisc_unregister(&g->gi, isc)))
+		for (isc = 0; isc < NISCS; isc++) {
+			rc = gib_gisc_unregister(&g->gi, isc);
+			if (rc)
 				error("gib_gisc_unregister", rc);
+		}
 	if (how % 3 != 2) {
 		/* 1 means "GISCs were still registered": destroyed all the same. */
 		rc = gib_gisa_destroy(&g->gi);
 		if (rc != (how % 3 == 1 ? 0 : 1))
 			error("gib_gisa_destroy", rc);
 	}
-	if ((rc = gib_guest_destroy(&g->gi)))
+	rc = gib_guest_destroy(&g->gi);
+	if (rc)
 		error("gib_guest_destroy", rc);
 	/* Pushers that found @g have left their reader sections after this. */
 	gib_us_synchronize();
@@ -519,8 +522,12 @@ int main(int argc, char **argv)
 	if (!clock_real)
 		return 2;
 	gib_us_set_default_clock(clock_real);
-	if ((rc = gib_us_machine_init(&machine, &cfg)) || (rc = gib_us_host_attach(&host, &machine)) ||
-	    (rc = gib_init(&host, GIB_GAL_ISC))) {
+	rc = gib_us_machine_init(&machine, &cfg);
+	if (!rc)
+		rc = gib_us_host_attach(&host, &machine);
+	if (!rc)
+		rc = gib_init(&host, GIB_GAL_ISC);
+	if (rc) {
 		error("host set-up", rc);
 		return 2;
 	}
@@ -566,10 +573,14 @@ int main(int argc, char **argv)
 	gib_us_machine_stats(&machine, &st);
 	for (i = 0; i < opt.guests; i++)
 		guest_destroy(i, i);
-	if ((rc = gib_destroy(&host)) || (rc = gib_us_machine_fini(&machine)))
+	rc = gib_destroy(&host);
+	if (!rc)
+		rc = gib_us_machine_fini(&machine);
+	if (rc)
 		error("host tear-down", rc);
 	gib_us_set_default_clock(NULL);
-	if ((rc = gib_us_clock_destroy(clock_real)))
+	rc = gib_us_clock_destroy(clock_real);
+	if (rc)
 		error("gib_us_clock_destroy", rc);
 	if (gib_us_arena_used())
 		error("arena slots left", (int)gib_us_arena_used());
