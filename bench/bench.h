@@ -132,27 +132,28 @@ static inline double bench_time(bench_loop_fn fn, void *ctx, uint64_t total)
 }
 
 /*
- * Parse the common options; unknown ones are left for the caller in
- * argv[1..*argc) (compacted). Defaults: @reps, @iters given by the caller.
+ * Parse the options every program takes (--reps N, --iters N, --callgrind,
+ * --tiny); anything else is an error. Defaults come in @o.
  */
-static inline void bench_parse(struct bench_opts *o, int *argc, char **argv)
+static inline void bench_parse(struct bench_opts *o, int argc, char **argv)
 {
-	int i, out = 1;
+	int i;
 
-	for (i = 1; i < *argc; i++) {
-		if (!strcmp(argv[i], "--reps") && i + 1 < *argc) {
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--reps") && i + 1 < argc)
 			o->reps = (unsigned int)strtoul(argv[++i], NULL, 0);
-		} else if (!strcmp(argv[i], "--iters") && i + 1 < *argc) {
+		else if (!strcmp(argv[i], "--iters") && i + 1 < argc)
 			o->iters = strtoull(argv[++i], NULL, 0);
-		} else if (!strcmp(argv[i], "--callgrind")) {
+		else if (!strcmp(argv[i], "--callgrind"))
 			o->callgrind = true;
-		} else if (!strcmp(argv[i], "--tiny")) {
+		else if (!strcmp(argv[i], "--tiny"))
 			o->tiny = true;
-		} else {
-			argv[out++] = argv[i];
+		else {
+			fprintf(stderr, "usage: %s [--reps N] [--iters N] [--callgrind] [--tiny]\n",
+				argv[0]);
+			exit(2);
 		}
 	}
-	*argc = out;
 	if (o->reps < 1)
 		o->reps = 1;
 	if (o->reps > BENCH_MAX_REPS)

@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	unsigned int i, r;
 	char name[128], lib[128];
 
-	bench_parse(&o, &argc, argv);
+	bench_parse(&o, argc, argv);
 	if (o.tiny) {
 		o.reps = 3;
 		o.iters = 1000;

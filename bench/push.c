@@ -302,7 +302,7 @@ int main(int argc, char **argv)
 	unsigned int t, n, v, hot = 256, hot_rounds = 200, cold_rounds = 15;
 	char name[128], lib[64], base[64];
 
-	bench_parse(&o, &argc, argv);
+	bench_parse(&o, argc, argv);
 	if (o.tiny) {
 		o.reps = 2;
 		o.iters = 128;

@@ -99,7 +99,8 @@ def callgrind_rows(cgdir):
                 unit = 'instr/call'
             rows.append({
                 'name': reg['name'] + ' [callgrind]', 'unit': unit, 'value': v, 'baseline': b,
-                'ratio': ratio, 'goal_op': reg.get('goal_op'), 'goal_target': reg.get('goal_target'),
+                'ratio': ratio, 'goal_op': reg.get('goal_op'),
+                'goal_target': reg.get('goal_target'),
                 'met': judge(ratio, reg.get('goal_op'), reg.get('goal_target')),
                 'note': 'instructions, deterministic' +
                         ('; ratio = baseline / libgib (speed-up)' if reg.get('speedup') else ''),
