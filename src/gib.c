@@ -43,6 +43,7 @@ int gib_init(struct gib_host *host, unsigned int nisc)
 	host->nisc = (uint8_t)nisc;
 	host->gisa_format = gib_pf_has_gisaf(host) ? GIB_GISA_FORMAT1 : GIB_GISA_FORMAT0;
 	host->nr_gisas = 0;
+	host->nr_guests = 0;
 	/* Published last; a GAL cannot come before "set GIB" took the origin. */
 	GIB_PF_WRITE_ONCE(host->gib, gib);
 	return 0;
@@ -64,7 +65,8 @@ int gib_destroy(struct gib_host *host)
 	if (!gib)
 		return -ENODEV;
 	gib_pf_lock(&host->lock);
-	if (host->nr_gisas) {
+	/* A guest without a GISA may still create one on this GIB. */
+	if (host->nr_guests || host->nr_gisas) {
 		gib_pf_unlock(&host->lock);
 		return -EBUSY;
 	}

@@ -23,6 +23,9 @@ int gib_guest_init(struct gib_guest *gi, struct gib_host *host,
 	};
 	gib_pf_lock_init(&gi->lock);
 	gib_pf_timer_init(&gi->timer, gib_gisa_kick_timer_fn);
+	gib_pf_lock(&host->lock);
+	host->nr_guests++;	/* gib_destroy() refuses while any guest is set up */
+	gib_pf_unlock(&host->lock);
 	return 0;
 }
 
@@ -35,6 +38,9 @@ int gib_guest_destroy(struct gib_guest *gi)
 	gib_pf_timer_cancel(&gi->timer);
 	gib_pf_timer_destroy(&gi->timer);
 	gib_pf_lock_destroy(&gi->lock);
+	gib_pf_lock(&gi->host->lock);
+	gi->host->nr_guests--;
+	gib_pf_unlock(&gi->host->lock);
 	return 0;
 }
 

@@ -244,10 +244,13 @@ static void test_destroy_busy_with_live_gisa(void **state)
 	assert_int_equal(gib_gisa_enable(&g->gi), 0);
 	assert_int_equal(gib_destroy(&e->host), -EBUSY);
 	assert_int_equal(gib_gisa_destroy(&g->gi), 0);
+	/* A guest without a GISA could still create one on this GIB. */
+	assert_int_equal(e->host.nr_gisas, 0);
+	assert_int_equal(gib_destroy(&e->host), -EBUSY);
+	t_guest_down(g);
 	assert_int_equal(gib_destroy(&e->host), 0);
 	assert_null(e->host.gib);
 	assert_machine_clean(e, 0);
-	t_guest_down(g);
 	free(g);
 	t_env_free(e);
 }

@@ -67,7 +67,9 @@ _Static_assert(offsetof(struct gib_block, nisc_byte) == 8, "NISC at byte 8");
  * @nisc: the host ISC of GAL interruptions
  * @gisa_format: the format of every GISA of this host
  * @nr_gisas: GISAs alive on this host, under @lock
- * @lock: protects @nr_gisas and the life cycle
+ * @nr_guests: guests set up on this host (gib_guest_init() and not yet
+ *             gib_guest_destroy()), under @lock
+ * @lock: protects @nr_gisas, @nr_guests and the life cycle
  * @trace: optional trace hooks, set before gib_init()
  * @trace_priv: their first argument
  * @pf: the backend's part, set up by the backend before gib_init()
@@ -78,6 +80,7 @@ struct gib_host {
 	uint8_t nisc;
 	enum gib_gisa_format gisa_format;
 	unsigned int nr_gisas;
+	unsigned int nr_guests;
 	struct gib_pf_lock lock;
 	const struct gib_trace_ops *trace;
 	void *trace_priv;
@@ -105,7 +108,7 @@ int gib_init(struct gib_host *host, unsigned int nisc);
  * @host: the host
  *
  * Return: 0; -EINVAL if @host is NULL; -ENODEV if it has no GIB; -EBUSY if
- * a guest still has a GISA on it (nothing changed).
+ * a guest is still set up on it, with or without a GISA (nothing changed).
  */
 int gib_destroy(struct gib_host *host);
 
