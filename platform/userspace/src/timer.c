@@ -20,6 +20,7 @@ struct gib_us_clock {
 	pthread_cond_t wake;		/* real: the head changed, or stop */
 	pthread_cond_t done;		/* a callback returned */
 	struct gib_pf_timer *head;	/* sorted by (expires, seq) */
+	struct gib_pf_timer *tail;	/* its last timer: new ones mostly go there */
 	uint64_t seq;
 	uint64_t now;			/* sim: the current time */
 	struct gib_pf_timer *running;	/* whose callback runs, or NULL */
@@ -65,25 +66,34 @@ static void dequeue(struct gib_us_clock *c, struct gib_pf_timer *t)
 		c->head = t->next;
 	if (t->next)
 		t->next->prev = t->prev;
+	else
+		c->tail = t->prev;
 	t->prev = t->next = NULL;
 	t->queued = false;
 }
 
-/* Under c->lock: queue after every timer with an expiry <= @expires. */
+/*
+ * Under c->lock: queue after every timer with an expiry <= @expires. The
+ * search runs from the tail: a new timer nearly always expires last (a
+ * processing pass starts one kick timer per GISA, all due now), so starting
+ * n timers costs O(n), not O(n^2), and (expires, seq) order stays exact.
+ */
 static void enqueue(struct gib_us_clock *c, struct gib_pf_timer *t, uint64_t expires)
 {
-	struct gib_pf_timer *prev = NULL, *at = c->head;
+	struct gib_pf_timer *prev = c->tail, *at = NULL;
 
 	t->expires = expires;
 	t->seq = c->seq++;
-	while (at && at->expires <= expires) {
-		prev = at;
-		at = at->next;
+	while (prev && prev->expires > expires) {
+		at = prev;
+		prev = prev->prev;
 	}
 	t->prev = prev;
 	t->next = at;
 	if (at)
 		at->prev = t;
+	else
+		c->tail = t;
 	if (prev)
 		prev->next = t;
 	else
