@@ -44,7 +44,7 @@ static const struct opt_def defs[] = {
 	{ "engine", OPT_CHOICE, O(engine), 0, 0, engines, "which engine runs the model" },
 	{ "scenario", OPT_STRING, O(scenario), 0, 0, NULL, "named scenario (--list-scenarios)" },
 	{ "seed", OPT_U64, O(seed), 0, ~0ull, NULL, "seed of the workload's random numbers" },
-	{ "guests", OPT_UINT, O(guests), 1, 64, NULL, "guests (one GISA each)" },
+	{ "guests", OPT_UINT, O(guests), 1, 1024, NULL, "guests (one GISA each)" },
 	{ "vcpus", OPT_UINT, O(vcpus), 1, 248, NULL, "vcpus per guest" },
 	{ "devices", OPT_UINT, O(devices), 1, 64, NULL, "devices per guest" },
 	{ "iscs", OPT_ISCS, 0, 0, 7, NULL, "guest ISCs the devices use, e.g. 3,6" },

@@ -17,7 +17,7 @@ import tempfile
 CASES = [
     (['--bogus'], '--bogus'),
     (['--guests', '0'], '--guests'),
-    (['--guests', '65'], '--guests'),
+    (['--guests', '1025'], '--guests'),
     (['--guests', 'abc'], '--guests'),
     (['--guests', '3x'], '--guests'),
     (['--guests', ''], '--guests'),
