@@ -28,7 +28,7 @@ uint64_t gib_gisa_kick_timer_fn(struct gib_pf_timer *t)
 int gib_kick_one_vcpu(struct gib_guest *gi, uint8_t deliverable)
 {
 	struct gib_host *host;
-	unsigned int online, idx;
+	unsigned int online, base;
 
 	if (!gi)
 		return -EINVAL;
@@ -36,29 +36,43 @@ int gib_kick_one_vcpu(struct gib_guest *gi, uint8_t deliverable)
 	/* Acquire-by-dependency: vcpus[idx] was written before online grew. */
 	online = GIB_PF_READ_ONCE(gi->online_vcpus);
 	gib_pf_smp_rmb();
-	for (idx = gib_pf_find_next_bit(gi->idle_mask, online, 0); idx < online;
-	     idx = gib_pf_find_next_bit(gi->idle_mask, online, idx + 1)) {
-		struct gib_vcpu *vcpu = gi->vcpus[idx];
-		bool woken;
+	for (base = 0; base < online; base += GIB_BITS_PER_LONG) {
+		/*
+		 * One once-load per word, then walk a local copy of it: a
+		 * snapshot, as any walk of a changing bitmap is, and no
+		 * reload per idle vcpu on the hot path.
+		 */
+		unsigned long idle = GIB_PF_READ_ONCE(gi->idle_mask[base / GIB_BITS_PER_LONG]);
 
-		/*
-		 * Match each candidate against all of @deliverable: narrowing
-		 * it by one vcpu's CR6 mask would hide ISCs that a later idle
-		 * vcpu could take, and nobody would wake for them.
-		 */
-		if (!(gib_vcpu_isc_mask(vcpu) & deliverable))
-			continue;
-		/*
-		 * Fully ordered: pairs with the clear in gib_vcpu_runnable();
-		 * a vcpu that cleared its bit re-checks the IPM after, and we
-		 * wake it after setting, so one of the two sees the other.
-		 */
-		woken = !gib_pf_test_and_set_bit(idx, gi->kicked_mask);
-		if (woken)
-			gi->ops->wake_vcpu(gi, vcpu);
-		if (host->trace && host->trace->kick_vcpu)
-			host->trace->kick_vcpu(host->trace_priv, gi, vcpu, woken);
-		return woken ? (int)idx : -EALREADY;
+		for (; idle; idle &= idle - 1) {
+			unsigned int idx = base + (unsigned int)__builtin_ctzl(idle);
+			struct gib_vcpu *vcpu;
+			bool woken;
+
+			if (idx >= online)
+				break;
+			vcpu = gi->vcpus[idx];
+			/*
+			 * Match each candidate against all of @deliverable:
+			 * narrowing it by one vcpu's CR6 mask would hide ISCs
+			 * that a later idle vcpu could take, and nobody would
+			 * wake for them.
+			 */
+			if (!(gib_vcpu_isc_mask(vcpu) & deliverable))
+				continue;
+			/*
+			 * Fully ordered: pairs with the clear in
+			 * gib_vcpu_runnable(); a vcpu that cleared its bit
+			 * re-checks the IPM after, and we wake it after
+			 * setting, so one of the two sees the other.
+			 */
+			woken = !gib_pf_test_and_set_bit(idx, gi->kicked_mask);
+			if (woken)
+				gi->ops->wake_vcpu(gi, vcpu);
+			if (host->trace && host->trace->kick_vcpu)
+				host->trace->kick_vcpu(host->trace_priv, gi, vcpu, woken);
+			return woken ? (int)idx : -EALREADY;
+		}
 	}
 	return -ENOENT;
 }

@@ -24,8 +24,9 @@ DESTROY_LOOP = re.compile(r'\twhile \(gib_gisa_set_iam\(gisa, 0\) == -EBUSY\)'
 # exact text or a compiled regular expression, and must match exactly once.
 DEFECTS = {
     'kick-narrowing': ('kick.c', [
-        ('\t\tif (!(gib_vcpu_isc_mask(vcpu) & deliverable))\n\t\t\tcontinue;\n',
-         '\t\tdeliverable &= gib_vcpu_isc_mask(vcpu);\n\t\tif (!deliverable)\n\t\t\tcontinue;\n'),
+        ('\t\t\tif (!(gib_vcpu_isc_mask(vcpu) & deliverable))\n\t\t\t\tcontinue;\n',
+         '\t\t\tdeliverable &= gib_vcpu_isc_mask(vcpu);\n\t\t\tif (!deliverable)\n'
+         '\t\t\t\tcontinue;\n'),
     ], 'the kick walk narrows the pending mask by each idle vcpu\'s CR6 mask'),
     'idle-by-id': ('vcpu.c', [
         ('\tgib_pf_set_bit(vcpu->idx, gi->idle_mask);\n',
