@@ -52,6 +52,9 @@
  *                      retries if it moved (closes the set_iam ABA).
  *   FIX_DESTROY_RECHECK  destroy repeats its set_iam(0)/process loop after
  *                      the grace period, when no reader can re-arm the IAM.
+ *   DESTROY_RELAX_IF_EMPTY  destroy cuts only when a GISA is at the origin,
+ *                      else it only retries set_iam(0) (no origin traffic).
+ * Checks: CHECK_PASSES asserts gib.h's "at most three passes".
  * Variants (each run expecting what its comment says):
  *   CUT_CAS            (a) the v2 series' cut: a CAS loop to NULL
  *   STOP_ON_NONE       (b) process until a cut returns exactly NONE
@@ -242,6 +245,10 @@ inline process_list()
 	pl_final = 0;
 	do
 	:: d_step {
+#ifdef CHECK_PASSES
+		pl_pass++;
+		assert(pl_pass <= 3);	/* "at most three passes" (gib.h) */
+#endif
 		pl_v = origin;
 		if
 		:: pl_final -> origin = NULLA
@@ -256,11 +263,12 @@ inline process_list()
 		fi
 	od;
 	pl_final = 0;
+	pl_pass = 0;
 #endif
 	pl_v = 0
 }
 
-#define LIST_LOCALS byte pl_v, pl_g, pl_nxt, cw, cn; bool pl_final
+#define LIST_LOCALS byte pl_v, pl_g, pl_nxt, cw, cn, pl_pass; bool pl_final
 
 /*
  * gib_gisa_get_ipm_or_restore_iam(): read the word, then (after a read
@@ -522,7 +530,17 @@ proctype Destroy()
 	   }
 		if
 		:: ok -> break
+#ifdef DESTROY_RELAX_IF_EMPTY
+		/* suggested: with no GISA at the origin ours is in a claim
+		 * window or in another CPU's cut; wait (cpu_relax) without
+		 * changing the origin under the claimant's link CAS */
+		:: else -> if
+			:: ISGISA(origin) -> process_list()
+			:: else -> skip
+			fi
+#else
 		:: else -> process_list()
+#endif
 		fi
 	od;
 #endif
