@@ -181,7 +181,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_vcpu_online),
-		cmocka_unit_test_setup_teardown(test_idle_first_prefers_lowest_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_first_prefers_lowest_idle, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_idle_first_round_robin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_last_sleeper, setup, teardown),
 	};

@@ -405,7 +405,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add),
 		cmocka_unit_test_setup_teardown(test_isc_mask, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_runnable_clears_kicked_always, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runnable_clears_kicked_always, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_prepare_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_bit_by_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enter_exit_sie, setup, teardown),
