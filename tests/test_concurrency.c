@@ -791,12 +791,183 @@ static void test_concurrent_processors(void **state)
 	conc_down(mu.c);
 }
 
+/* ---- Destroy while pushers alert, with nobody else processing --------- */
+
+#ifdef UNDER_TSAN
+#define CYCLES 30u
+#else
+#define CYCLES 100u
+#endif
+
+struct churn {
+	struct conc *c;
+	bool stop;			/* atomic */
+	uint64_t unlinks;		/* trace, atomic */
+	uint64_t cuts;			/* trace, atomic */
+	uint64_t raised, no_gisa;	/* atomic */
+	pthread_barrier_t start;
+};
+
+static void churn_unlink(void *priv, struct gib_guest *gi)
+{
+	(void)gi;
+	__atomic_fetch_add(&((struct churn *)priv)->unlinks, 1, __ATOMIC_RELAXED);
+}
+
+static void churn_cut(void *priv, struct gib_host *host, unsigned int pass, uint32_t cut,
+		      bool final)
+{
+	(void)host;
+	(void)pass;
+	(void)cut;
+	(void)final;
+	__atomic_fetch_add(&((struct churn *)priv)->cuts, 1, __ATOMIC_RELAXED);
+}
+
+static const struct gib_trace_ops churn_trace = { .cut = churn_cut, .unlink = churn_unlink };
+
+struct cpusher {
+	struct churn *ch;
+	unsigned int id;
+	pthread_t thread;
+};
+
+static void *churn_pusher_fn(void *arg)
+{
+	struct cpusher *p = arg;
+	struct conc *c = p->ch->c;
+	uint32_t x = 0x2545f491u * (p->id + 1);
+	uint64_t raised = 0, no_gisa = 0;
+	unsigned int k;
+
+	gib_us_thread_online();
+	pthread_barrier_wait(&p->ch->start);
+	for (k = 0; !__atomic_load_n(&p->ch->stop, __ATOMIC_ACQUIRE); k++) {
+		/* Mostly the guest being destroyed, sometimes the others. */
+		struct gib_guest *gi = &c->g[(k & 3) ? 0 : 1 + (k >> 2) % (NR_GUESTS - 1)].gi;
+		struct gib_gisa *gisa;
+		int rc;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		rc = gib_us_machine_raise_ai(&c->m, gi, (x >> 8) % NR_ISCS_USED, NULL);
+		if (rc == -ENODEV) {
+			no_gisa++;
+		} else if (rc) {
+			error(c);
+		} else {
+			raised++;
+		}
+		/*
+		 * Play the guest: take everything and re-arm the IAM, so the
+		 * next AI claims and links again. The GISA is found through
+		 * the origin, inside a reader section.
+		 */
+		gib_us_read_lock();
+		gisa = gib_guest_gisa(gi);
+		if (gisa) {
+			gib_gisa_clear_ipm(gisa);
+			if (gib_gisa_get_ipm_or_restore_iam(gisa, &gi->alert.mask) < 0)
+				error(c);
+		}
+		gib_us_read_unlock();
+	}
+	__atomic_fetch_add(&p->ch->raised, raised, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&p->ch->no_gisa, no_gisa, __ATOMIC_RELAXED);
+	gib_us_thread_offline();
+	return NULL;
+}
+
+/*
+ * While pushers keep claiming and linking the GISA (and the GISAs of two
+ * other guests), one thread destroys and re-creates it, again and again,
+ * and no thread handles GAL interruptions: each destroy must finish by
+ * processing the list itself, including when it meets its GISA claimed and
+ * not yet linked. Every link is undone by exactly one unlink; ASan and TSan
+ * builds check the memory side of the frees.
+ */
+static void test_destroy_races_pushers(void **state)
+{
+	static struct churn ch;
+	struct cpusher p[NR_PUSHERS];
+	struct gib_us_machine_stats st;
+	struct gib_guest *gi;
+	unsigned int i, isc, warned = 0;
+	uint64_t cuts;
+	int n;
+
+	(void)state;
+	memset(&ch, 0, sizeof(ch));
+	ch.c = conc_up();
+	gi = &ch.c->g[0].gi;
+	ch.c->host.trace = &churn_trace;
+	ch.c->host.trace_priv = &ch;
+	assert_int_equal(pthread_barrier_init(&ch.start, NULL, 1 + NR_PUSHERS), 0);
+	for (i = 0; i < NR_PUSHERS; i++) {
+		p[i] = (struct cpusher){ .ch = &ch, .id = i };
+		assert_int_equal(pthread_create(&p[i].thread, NULL, churn_pusher_fn, &p[i]), 0);
+	}
+	pthread_barrier_wait(&ch.start);
+	for (i = 0; i < CYCLES; i++) {
+		int rc;
+
+		/*
+		 * Wait until the pushers claimed the GISA (linked, or claimed
+		 * and about to be): only the destroy can take it out again.
+		 */
+		while (gib_gisa_in_alert_list(gib_guest_gisa(gi)) != 1)
+			sched_yield();
+		rc = gib_gisa_destroy(gi);
+
+		/* GISCs were registered: destroyed all the same, and said so. */
+		if (rc != 1)
+			error(ch.c);
+		warned += rc == 1;
+		if (gib_guest_gisa(gi) || gib_gisa_init(gi))
+			error(ch.c);
+		for (isc = 0; isc < NR_ISCS_USED; isc++)
+			if (gib_gisc_register(gi, isc) != GIB_GAL_ISC)
+				error(ch.c);
+		if (__atomic_load_n(&ch.c->errors, __ATOMIC_RELAXED))
+			break;
+	}
+	__atomic_store_n(&ch.stop, true, __ATOMIC_RELEASE);
+	for (i = 0; i < NR_PUSHERS; i++)
+		assert_int_equal(pthread_join(p[i].thread, NULL), 0);
+	pthread_barrier_destroy(&ch.start);
+	assert_int_equal(__atomic_load_n(&ch.c->errors, __ATOMIC_RELAXED), 0);
+	assert_int_equal(warned, CYCLES);
+	/* Nobody but the destroys processed: each had to, at least once. */
+	cuts = __atomic_load_n(&ch.cuts, __ATOMIC_RELAXED);
+	assert_true(cuts >= CYCLES);
+
+	/* Quiet: whatever is still linked is processed here, once. */
+	n = gib_process_alert_list(&ch.c->host);
+	assert_true(n >= 0);
+	assert_int_equal(gib_alert_list_origin(&ch.c->host), GIB_NULL_GISA_ADDR);
+	for (i = 0; i < NR_GUESTS; i++)
+		assert_int_equal(gib_gisa_in_alert_list(gib_guest_gisa(&ch.c->g[i].gi)), 0);
+	assert_int_equal(gib_us_machine_stats(&ch.c->m, &st), 0);
+	assert_int_equal(st.ais_raised, ch.raised);
+	assert_true(st.linked >= CYCLES);
+	assert_int_equal(ch.unlinks, st.linked);
+	/* One GIB and one GISA per guest: every destroyed GISA was freed. */
+	assert_int_equal(gib_us_arena_used(), 1 + NR_GUESTS);
+	printf("destroy vs pushers: %u cycles, %llu AIs, %llu on no GISA, %llu linked, "
+	       "%llu cuts by destroys\n", CYCLES, (unsigned long long)ch.raised,
+	       (unsigned long long)ch.no_gisa, (unsigned long long)st.linked,
+	       (unsigned long long)cuts);
+	conc_down(ch.c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_ai_delivered),
 		cmocka_unit_test(test_restore_never_undoes_registration),
 		cmocka_unit_test(test_concurrent_processors),
+		cmocka_unit_test(test_destroy_races_pushers),
 	};
 
 	return cmocka_run_group_tests(tests, t_group_setup, t_group_teardown);
