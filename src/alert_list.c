@@ -9,7 +9,8 @@
  * NULL again only on a pass whose predecessor's cut ended in NONE: every GISA
  * of such a cut came while the host held the list, so nothing can be
  * stranded by re-enabling, and the loop cannot run for as long as alerts keep
- * arriving (NONE, NONE, NULL: three passes at most from a GAL).
+ * arriving (NONE, NONE, NULL: three passes at most from a GAL while one CPU
+ * processes; a NULL stored by another processing CPU can add one).
  */
 #include <libgib/gib.h>
 #include <libgib/guest.h>

@@ -188,7 +188,15 @@ static int gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **page
 	 * claim and link; both end without our help.
 	 */
 	while (gib_gisa_set_iam(gisa, 0) == -EBUSY) {
-		if (gib_process_alert_list(gi->host) == 0)
+		/*
+		 * Cut only when a GISA heads the list: cutting an empty list
+		 * flips the origin NONE/NULL under a push that sits between
+		 * claim and link, whose link CAS could then fail for ever
+		 * (a livelock the SPIN model found).
+		 */
+		if (gib_alert_list_origin(gi->host) & GIB_GISA_ADDR_MASK)
+			gib_process_alert_list(gi->host);
+		else
 			gib_pf_cpu_relax();	/* it is in flight elsewhere */
 	}
 	gib_pf_timer_cancel(&gi->timer);

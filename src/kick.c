@@ -16,12 +16,21 @@ uint64_t gib_gisa_kick_timer_fn(struct gib_pf_timer *t)
 	/* Destroy cancels the timer before it forgets the GISA. */
 	if (!gisa)
 		return GIB_PF_TIMER_STOP;
-	pending = gib_gisa_get_ipm_or_restore_iam(gisa, &gi->alert.mask);
+	/*
+	 * Never re-arm and stop while the GISA reads as linked: the host
+	 * starts this timer before it unlinks the GISA, and an IAM re-armed
+	 * in that window lets a new AI find the GISA "linked" and raise no
+	 * alert, while nobody is left to kick for it (found by the SPIN
+	 * model, verify/). Poll again instead: the unlink is a few steps
+	 * away, and the next run decides on an unlinked word.
+	 */
+	pending = __gib_gisa_get_ipm_or_restore_iam(gisa, &gi->alert.mask, true);
 	if (host->trace && host->trace->kick_timer)
-		host->trace->kick_timer(host->trace_priv, gi, (uint8_t)pending);
-	if (pending <= 0)
+		host->trace->kick_timer(host->trace_priv, gi, pending);
+	if (pending == 0)
 		return GIB_PF_TIMER_STOP;	/* IAM re-armed: the next AI alerts */
-	gib_kick_one_vcpu(gi, (uint8_t)pending);
+	if (pending > 0)
+		gib_kick_one_vcpu(gi, (uint8_t)pending);
 	return GIB_PF_READ_ONCE(gi->expires);
 }
 

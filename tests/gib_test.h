@@ -44,7 +44,7 @@ struct t_ev {
 	unsigned int nr;
 	uint32_t value;
 	bool flag;
-	uint8_t pending;
+	int pending;
 	struct gib_guest *gi;
 	struct gib_vcpu *vcpu;
 };
@@ -55,6 +55,8 @@ struct t_env;
 struct t_hooks {
 	void (*cut)(struct t_env *e, unsigned int pass, uint32_t cut, bool final);
 	void (*cut_done)(struct t_env *e, unsigned int pass, unsigned int nr, uint32_t term);
+	/* Between the kick and the unlink store of a GISA of @gi. */
+	void (*unlink)(struct t_env *e, struct gib_guest *gi);
 };
 
 struct t_env {
@@ -115,10 +117,14 @@ static inline void t_trace_cut_done(void *priv, struct gib_host *host, unsigned 
 
 static inline void t_trace_unlink(void *priv, struct gib_guest *gi)
 {
-	t_log(priv, T_EV_UNLINK)->gi = gi;
+	struct t_env *e = priv;
+
+	t_log(e, T_EV_UNLINK)->gi = gi;
+	if (e->hooks.unlink)
+		e->hooks.unlink(e, gi);
 }
 
-static inline void t_trace_kick_timer(void *priv, struct gib_guest *gi, uint8_t pending)
+static inline void t_trace_kick_timer(void *priv, struct gib_guest *gi, int pending)
 {
 	struct t_ev *ev = t_log(priv, T_EV_KICK_TIMER);
 

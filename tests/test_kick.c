@@ -288,6 +288,76 @@ static void test_walk_bounded_by_online(void **state)
 	gib_vcpu_end_wait(&g->v[NR_VCPUS - 1]);
 }
 
+/*
+ * The lost AI the SPIN model found (verify/, run asis-alert-1g): the host
+ * starts a guest's kick timer before it unlinks the GISA. If the timer ran
+ * in that window, found nothing pending (a vcpu took the AI), re-armed the
+ * IAM on the still-linked GISA and stopped, a new AI saw the GISA "linked"
+ * and raised no alert, and after the unlink nobody was left to kick for it.
+ * The timer must poll while the GISA reads as linked.
+ */
+/* What the window showed; asserted after the processing returned. */
+static struct {
+	int reached, linked, tac, runs, timer_result, iam, queued;
+	enum gib_us_ai_outcome second;
+} win;
+
+static void in_unlink_window(struct t_env *e, struct gib_guest *gi)
+{
+	struct t_guest *g = e->priv;
+
+	/* No assert in here: a failure must not jump out of the library. */
+	e->hooks.unlink = NULL;
+	win.reached = gi == &g->gi;
+	win.linked = gib_gisa_in_alert_list(t_gisa(g));
+	/* A vcpu takes the AI; the kick timer, already started, runs now. */
+	win.tac = gib_gisa_tac_ipm_gisc(t_gisa(g), 3);
+	win.runs = (int)t_run_now(e);
+	win.timer_result = last(e, T_EV_KICK_TIMER)->pending;
+	win.iam = gib_gisa_get_iam(t_gisa(g));
+	win.queued = t_timer_queued(e, NULL);
+	/* A new AI finds the GISA linked: no alert. */
+	win.second = t_raise(g, 3);
+}
+
+static void test_timer_polls_while_linked(void **state)
+{
+	struct fx *f = *state;
+	struct t_env *e = f->e;
+	struct t_guest *g = f->g;
+	uint64_t when;
+
+	t_register(g, t_isc_bit(3));
+	t_vcpu_set(g, 1, t_isc_bit(3), true);
+	assert_int_equal(gib_vcpu_prepare_wait(&g->v[1]), 0);
+	assert_int_equal(t_raise(g, 3), GIB_US_AI_LINKED_GAL);
+	assert_int_equal(gib_us_machine_take_gal(&e->m), 1);
+	t_log_clear(e);
+	e->priv = g;
+	e->hooks.unlink = in_unlink_window;
+	gib_gal_interrupt(&e->host);
+	assert_true(win.reached);
+	assert_int_equal(win.linked, 1);
+	assert_int_equal(win.tac, 1);
+	assert_int_equal(win.runs, 1);
+	assert_int_equal(win.second, GIB_US_AI_PENDING);
+	/* Still linked when the timer ran: it re-armed nothing and stays queued. */
+	assert_int_equal(win.timer_result, -EBUSY);
+	assert_int_equal(win.iam, 0);
+	assert_true(win.queued);
+	assert_int_equal(gib_gisa_in_alert_list(t_gisa(g)), 0);
+
+	/* The second AI is pending; the timer's next run kicks vcpu 1 for it. */
+	assert_int_equal(gib_gisa_test_ipm_gisc(t_gisa(g), 3), 1);
+	assert_true(t_timer_queued(e, &when));
+	assert_int_equal(gib_us_clock_run_until(e->clock, when), 1);
+	assert_int_equal(last(e, T_EV_KICK_TIMER)->pending, t_isc_bit(3));
+	assert_int_equal(t_wakes(e, &g->v[1]), 1);
+	assert_int_equal(vcpu_runs(g, 1), 1);
+	t_run_out(e);
+	assert_int_equal(gib_gisa_get_iam(t_gisa(g)), t_isc_bit(3));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +369,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_timer_without_gisa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kick_one_vcpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_bounded_by_online, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timer_polls_while_linked, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, t_group_setup, t_group_teardown);

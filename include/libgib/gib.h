@@ -120,8 +120,9 @@ int gib_destroy(struct gib_host *host);
  * (scheduling the guest's kick timer for each GISA, before its unlink); if
  * the walk ended in NONE every GISA of it came while the host held the list,
  * so the next exchange stores NULL and re-enables GAL interruptions; stop
- * after the NULL pass. At most three passes however fast the machine links.
- * Safe to run on several CPUs at once.
+ * after the NULL pass. With one processing CPU, at most three passes however
+ * fast the machine links; another CPU storing NULL meanwhile (a concurrent
+ * gib_gisa_destroy()) can add a pass. Safe to run on several CPUs at once.
  *
  * Return: the number of GISAs unlinked; -EINVAL if @host is NULL; -ENODEV if
  * it has no GIB.

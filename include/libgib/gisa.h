@@ -284,26 +284,27 @@ static inline int gib_gisa_clear_ipm(struct gib_gisa *gisa)
 }
 
 /**
- * gib_gisa_get_ipm_or_restore_iam() - pending alert ISCs, or re-arm the IAM
- * @gisa: the GISA
- * @alert_mask: the guest's alert mask; re-read on every retry, so that a
- *              concurrent GISC registration's set_iam is never undone
+ * __gib_gisa_get_ipm_or_restore_iam() - pending alert ISCs, or re-arm the IAM
+ * @gisa: the GISA (not NULL)
+ * @alert_mask: the guest's alert mask, re-read on every retry
+ * @only_unlinked: refuse to re-arm while the GISA is linked or claimed
  *
- * If ``IPM & alert_mask`` is non-zero, returns it and changes nothing.
- * Otherwise sets IAM := alert mask in the same atomic step that saw the IPM
- * clear of it (a CAS; or only the read, if the IAM already equals it).
+ * The one decision gib_gisa_get_ipm_or_restore_iam() and the kick timer
+ * share, taken on a single read of the first doubleword: pending ISCs, or
+ * "linked" (with @only_unlinked), or the IAM re-armed by a CAS on that same
+ * word, which fails if an IPM bit, the IAM or the link moved since.
  *
- * Return: the pending alert ISCs (1..255), 0 if the IAM is armed, -EINVAL if
- * an argument is NULL.
+ * Return: the pending alert ISCs (1..255); 0 if the IAM is armed; -EBUSY if
+ * @only_unlinked and the word showed the GISA linked (nothing changed).
  */
-static inline int gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
-						  const uint8_t *alert_mask)
+static inline int __gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
+						    const uint8_t *alert_mask,
+						    bool only_unlinked)
 {
+	uint32_t self = gib_gisa_maddr(gisa);
 	uint64_t raw, w;
 	uint8_t mask, pending;
 
-	if (!gisa || !alert_mask)
-		return -EINVAL;
 	raw = gib_pf_load64(&gisa->word);
 	for (;;) {
 		uint64_t seen;
@@ -319,6 +320,8 @@ static inline int gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
 		pending = (uint8_t)(w >> GIB_GISA_W_IPM_SHIFT) & mask;
 		if (pending)
 			return pending;
+		if (only_unlinked && (uint32_t)(w >> 32) != self)
+			return -EBUSY;
 		if ((uint8_t)w == mask)
 			return 0;	/* armed already: the read is the linearisation point */
 		/* Fully ordered on success; fails if IPM, IAM or link moved. */
@@ -328,6 +331,29 @@ static inline int gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
 			return 0;
 		raw = seen;
 	}
+}
+
+/**
+ * gib_gisa_get_ipm_or_restore_iam() - pending alert ISCs, or re-arm the IAM
+ * @gisa: the GISA
+ * @alert_mask: the guest's alert mask; re-read on every retry, so that a
+ *              concurrent GISC registration's set_iam is never undone
+ *
+ * If ``IPM & alert_mask`` is non-zero, returns it and changes nothing.
+ * Otherwise sets IAM := alert mask in the same atomic step that saw the IPM
+ * clear of it (a CAS; or only the read, if the IAM already equals it). The
+ * vcpu wait path uses it; the kick timer uses the variant that does not
+ * re-arm a linked GISA (see gib_gisa_kick_timer_fn()).
+ *
+ * Return: the pending alert ISCs (1..255), 0 if the IAM is armed, -EINVAL if
+ * an argument is NULL.
+ */
+static inline int gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
+						  const uint8_t *alert_mask)
+{
+	if (!gisa || !alert_mask)
+		return -EINVAL;
+	return __gib_gisa_get_ipm_or_restore_iam(gisa, alert_mask, false);
 }
 
 /**

@@ -17,7 +17,12 @@
  * none and read the alert mask and the origin with once-loads. A GISA path
  * that can run concurrently with gib_gisa_destroy() must find the GISA
  * through a reader protection of the backend (user space: RCU), because the
- * memory is freed through gib_pf_free31().
+ * memory is freed through gib_pf_free31(). Machine pushes and host
+ * injections may run during destroy; the guest's vcpus must not (no
+ * gib_vcpu_prepare_wait() during gib_gisa_destroy() or gib_gisa_disable(),
+ * as in KVM, which destroys at VM teardown and disables under every vcpu's
+ * lock): a wait path that read the old alert mask could re-arm the IAM after
+ * destroy cleared it (found by the SPIN model, verify/).
  */
 #ifndef LIBGIB_GUEST_H
 #define LIBGIB_GUEST_H

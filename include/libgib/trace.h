@@ -24,7 +24,9 @@ struct gib_vcpu;
  * @cut_done: the walk of that cut ended: @nr GISAs unlinked, @term the value
  *            that ended it
  * @unlink: a GISA of @gi was unlinked and its kick scheduled
- * @kick_timer: @gi's kick timer ran and found @pending (0: IAM re-armed)
+ * @kick_timer: @gi's kick timer ran: @result > 0, the pending alert ISCs (a
+ *              vcpu kicked, runs again); 0, IAM re-armed (stops); -EBUSY, the
+ *              GISA still reads as linked (runs again, re-arms nothing)
  * @kick_vcpu: @vcpu of @gi was chosen by the kick walk; @woken false when it
  *             was kicked already and not yet running
  */
@@ -34,7 +36,7 @@ struct gib_trace_ops {
 	void (*cut_done)(void *priv, struct gib_host *host, unsigned int pass, unsigned int nr,
 			 uint32_t term);
 	void (*unlink)(void *priv, struct gib_guest *gi);
-	void (*kick_timer)(void *priv, struct gib_guest *gi, uint8_t pending);
+	void (*kick_timer)(void *priv, struct gib_guest *gi, int result);
 	void (*kick_vcpu)(void *priv, struct gib_guest *gi, struct gib_vcpu *vcpu, bool woken);
 };
 

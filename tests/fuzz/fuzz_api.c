@@ -249,10 +249,11 @@ static void tr_unlink(void *priv, struct gib_guest *gi)
 	ev_push(&ev_real[HOST_LOG], (struct ev){ .kind = EV_UNLINK, .value = guest_index(gi) });
 }
 
-static void tr_kick_timer(void *priv, struct gib_guest *gi, uint8_t pending)
+static void tr_kick_timer(void *priv, struct gib_guest *gi, int pending)
 {
 	CHECK(priv == &W);
-	ev_push(&ev_real[guest_index(gi)], (struct ev){ .kind = EV_KICK_TIMER, .value = pending });
+	ev_push(&ev_real[guest_index(gi)], (struct ev){ .kind = EV_KICK_TIMER,
+							 .value = (uint32_t)pending });
 }
 
 static void tr_kick_vcpu(void *priv, struct gib_guest *gi, struct gib_vcpu *vcpu, bool woken)
@@ -433,6 +434,11 @@ static bool m_timer_cb(unsigned int g)
 	if (!mg->gisa)
 		return false;
 	pending = mg->ipm & mg->mask;
+	if (!pending && mg->linked) {
+		/* Still linked: poll again, re-arm nothing (the SPIN model's lost-AI fix, verify/). */
+		ev_push(&ev_model[g], (struct ev){ .kind = EV_KICK_TIMER, .value = (uint32_t)-EBUSY });
+		return true;
+	}
 	ev_push(&ev_model[g], (struct ev){ .kind = EV_KICK_TIMER, .value = pending });
 	if (!pending) {
 		mg->iam = mg->mask;

@@ -84,14 +84,15 @@ static void on_unlink(void *priv, struct gib_guest *gi)
 	tr(s, guest_of(gi)->idx + 1, SIM_TRACE_GISA, 'i', "unlink", NULL);
 }
 
-static void on_kick_timer(void *priv, struct gib_guest *gi, uint8_t pending)
+static void on_kick_timer(void *priv, struct gib_guest *gi, int pending)
 {
 	struct sim *s = priv;
 
 	sim_inc(&s->st.kick_timer_runs, 1);
+	/* > 0: kicked, runs again; -EBUSY: still linked, polls again; 0: IAM re-armed. */
 	sim_inc(pending ? &s->st.kick_timer_rearm : &s->st.iam_restored, 1);
-	tr(s, guest_of(gi)->idx + 1, SIM_TRACE_GISA, 'i', "kick_timer", "\"pending\":%u",
-	   pending);
+	tr(s, guest_of(gi)->idx + 1, SIM_TRACE_GISA, 'i', "kick_timer", "\"pending\":%d",
+	   pending > 0 ? pending : 0);
 }
 
 static void on_kick_vcpu(void *priv, struct gib_guest *gi, struct gib_vcpu *vcpu, bool woken)
