@@ -9,10 +9,9 @@
  *   reader section, IPM OR (a CAS), the look for a vcpu in SIE, the claim
  *   (a CAS on the GISA word: IAM := 0, link := origin), the link (a CAS on
  *   the origin) and two statistics counters. More than a push.
- * - "claim+link": the push alone, as machine_ai.c does it (claim(), then
- *   link_gisa(), copied here because they are static there, on the same
- *   gib_pf_* atomics): the stack push plus the GISA-word work the issue
- *   asks about.
+ * - "claim+link": the push alone: the machine model's own gib_us_claim()
+ *   and gib_us_link() (<libgib-us/push.h>, which gib_us_machine_raise_ai()
+ *   uses): the stack push plus the GISA-word work the issue asks about.
  *
  * Each thread pushes its own K GISAs (or K stack nodes spaced 256 bytes
  * apart, as GISA slots are) per round onto one shared list; between rounds
@@ -26,6 +25,7 @@
 #include <urcu/lfstack.h>
 #include "bench.h"
 #include "bench_host.h"
+#include <libgib-us/push.h>
 
 #define MAX_THREADS 2
 
@@ -72,57 +72,13 @@ static void spin_barrier(void)
 
 /* ---- The pushes ------------------------------------------------------ */
 
-/*
- * machine_ai.c's claim(): IAM := 0 and link := origin in one CAS, only while
- * the IAM has the ISC and the GISA is unlinked. Returns the origin it wrote
- * (memory order), or false if the GISA may not be linked.
- */
-static inline bool claim(struct gib_gisa *gisa, const struct gib_block *gib, uint8_t mask,
-			 uint32_t *origin)
-{
-	uint32_t self = gib_gisa_maddr(gisa);
-	uint64_t raw = gib_pf_load64(&gisa->word);
-
-	for (;;) {
-		uint64_t w = gib_pf_be64_to_cpu(raw), nw, seen;
-
-		if (!(w & mask) || (uint32_t)(w >> 32) != self)
-			return false;
-		*origin = gib_pf_load32(&gib->alert_list_origin);
-		if (*origin == gib_pf_cpu_to_be32(self)) {
-			raw = gib_pf_load64(&gisa->word);
-			continue;
-		}
-		nw = (w & ~(0xffffffffull << 32) & ~GIB_GISA_W_IAM) |
-		     (uint64_t)gib_pf_be32_to_cpu(*origin) << 32;
-		seen = gib_pf_cmpxchg64(&gisa->word, raw, gib_pf_cpu_to_be64(nw));
-		if (seen == raw)
-			return true;
-		raw = seen;
-	}
-}
-
-/* machine_ai.c's link_gisa(): CAS the origin to us, re-storing our link. */
-static inline void link_gisa(struct gib_gisa *gisa, struct gib_block *gib, uint32_t old)
-{
-	uint32_t self_be = gib_pf_cpu_to_be32(gib_gisa_maddr(gisa));
-
-	for (;;) {
-		uint32_t seen = gib_pf_cmpxchg32(&gib->alert_list_origin, old, self_be);
-
-		if (seen == old)
-			return;
-		old = seen;
-		gib_pf_store32(&gisa->next_alert, old);
-	}
-}
-
 BENCH_NOINLINE static void push_claim_link(struct gib_gisa *gisa, struct gib_block *gib)
 {
 	uint32_t origin;
 
-	if (claim(gisa, gib, gib_isc_mask(BENCH_GISC), &origin))
-		link_gisa(gisa, gib, origin);
+	/* The machine model's own claim and link (<libgib-us/push.h>). */
+	if (gib_us_claim(gisa, gib, gib_isc_mask(BENCH_GISC), &origin) == GIB_US_CLAIMED)
+		gib_us_link(gisa, gib, origin);
 }
 
 static void push_all(unsigned int t)

@@ -2,26 +2,12 @@
 /*
  * The machine's side of an adapter interruption (spec section 4), lock-free.
  *
- * The hardware does steps 1-3 as one unit; a software machine cannot, so the
- * alert (step 3) is split into a *claim* and a *link*:
- *
- * - The claim is one CAS on the GISA's first doubleword: IAM := 0 and
- *   next_alert := the origin just read, only if the IAM still has the ISC and
- *   next_alert is still the GISA's own address. From then on the GISA reads
- *   as linked to everybody: gib_gisa_set_iam() returns -EBUSY and other
- *   pushers give up, so nobody can re-arm it or link it a second time while
- *   it is half linked. The claimant alone owns the link word until the host
- *   that cuts the GISA off the list writes it back.
- * - The link is a CAS loop on the origin, old -> our address, storing
- *   next_alert := old before each attempt. Only this CAS changes the origin
- *   on the machine's side, so exactly one pusher replaces each NULL the host
- *   stores: one GAL interruption per NULL -> GISA transition.
- *
- * Between the two, the GISA is in no list yet: a host cut cannot see it, and
- * gib_gisa_destroy() retries until the link lands and a cut unlinks it.
+ * Step 3's claim and link, and the lock-free argument for them, are in
+ * <libgib-us/push.h>.
  */
 #include "machine_internal.h"
 #include <libgib-us/rcu.h>
+#include <libgib-us/push.h>
 
 /*
  * Step 2: a vcpu of @gi in SIE that takes @mask, or NULL.
@@ -47,86 +33,6 @@ static struct gib_vcpu *vcpu_in_sie(struct gib_guest *gi, uint8_t mask)
 	return NULL;
 }
 
-/*
- * Step 3, claim: take the right to link @gisa. Returns the origin (memory
- * order) the claim wrote into next_alert, or sets @res and returns false.
- */
-static bool claim(struct gib_gisa *gisa, const struct gib_block *gib, uint8_t mask,
-		  uint32_t *origin, struct gib_us_ai_result *res)
-{
-	uint32_t self = gib_gisa_maddr(gisa);
-	uint64_t raw = gib_pf_load64(&gisa->word);
-
-	for (;;) {
-		uint64_t w = gib_pf_be64_to_cpu(raw), nw, seen;
-
-		if (!(w & mask) || (uint32_t)(w >> 32) != self) {
-			/* IAM lacks the ISC (alerted, not re-armed) or linked. */
-			res->outcome = GIB_US_AI_PENDING;
-			return false;
-		}
-		if (!((w >> GIB_GISA_W_IPM_SHIFT) & mask)) {
-			/* Someone took the bit since step 1: nothing to alert for. */
-			res->outcome = GIB_US_AI_TAKEN_BY_OTHER;
-			return false;
-		}
-		*origin = gib_pf_load32(&gib->alert_list_origin);
-		if (*origin == gib_pf_cpu_to_be32(self)) {
-			/*
-			 * Only a stale pair of reads shows our own address at the
-			 * head while our link says "not linked"; claiming with it
-			 * would leave next_alert == self, which reads as unlinked.
-			 * Read both again.
-			 */
-			raw = gib_pf_load64(&gisa->word);
-			continue;
-		}
-		/* Keep IPM and the mode bytes; IAM := 0; link := the origin. */
-		nw = (w & ~(0xffffffffull << 32) & ~GIB_GISA_W_IAM) |
-		     (uint64_t)gib_pf_be32_to_cpu(*origin) << 32;
-		/*
-		 * Fully ordered on success. Fails if anything in the word moved
-		 * since we read it: an IPM bit, a set_iam or restore (their CAS
-		 * came first), another claim, or the host's unlink store. Pairs
-		 * with gib_gisa_set_iam()'s CAS: one of the two sees the other,
-		 * so either set_iam returns -EBUSY or we see its IAM.
-		 */
-		seen = gib_pf_cmpxchg64(&gisa->word, raw, gib_pf_cpu_to_be64(nw));
-		if (seen == raw)
-			return true;
-		raw = seen;
-	}
-}
-
-/*
- * Step 3, link: put the claimed @gisa at the head of the alert list.
- * Returns the origin it replaced (memory order).
- */
-static uint32_t link_gisa(struct gib_gisa *gisa, struct gib_block *gib, uint32_t old)
-{
-	uint32_t self_be = gib_pf_cpu_to_be32(gib_gisa_maddr(gisa));
-
-	for (;;) {
-		/*
-		 * Fully ordered on success: our next_alert store (by the claim
-		 * or below) is visible before the origin points at us. Pairs
-		 * with the host's fully ordered xchg of the origin, after which
-		 * it reads our link.
-		 */
-		uint32_t seen = gib_pf_cmpxchg32(&gib->alert_list_origin, old, self_be);
-
-		if (seen == old)
-			return old;
-		old = seen;
-		/*
-		 * Once-store of the link alone: we own it since the claim, and
-		 * every CAS on the doubleword re-reads it, so none can write an
-		 * older link back over this one.
-		 */
-		gib_pf_store32(&gisa->next_alert, old);
-	}
-}
-
 /* Step 3. Returns true if a GAL interruption must be raised. */
 static bool alert(struct gib_us_machine *m, struct gib_gisa *gisa, uint8_t mask,
 		  struct gib_us_ai_result *res)
@@ -142,12 +48,20 @@ static bool alert(struct gib_us_machine *m, struct gib_gisa *gisa, uint8_t mask,
 		return false;
 	}
 	gib = gib_pf_maddr_to_virt(gib_maddr);
-	if (!claim(gisa, gib, mask, &origin, res))
+	switch (gib_us_claim(gisa, gib, mask, &origin)) {
+	case GIB_US_CLAIM_NOT_ARMED:
+		res->outcome = GIB_US_AI_PENDING;
 		return false;
+	case GIB_US_CLAIM_TAKEN:
+		res->outcome = GIB_US_AI_TAKEN_BY_OTHER;
+		return false;
+	case GIB_US_CLAIMED:
+		break;
+	}
 	hook = __atomic_load_n(&m->claim_hook, __ATOMIC_ACQUIRE);
 	if (hook)
 		hook(m, gisa, m->claim_hook_priv);
-	origin = link_gisa(gisa, gib, origin);
+	origin = gib_us_link(gisa, gib, origin);
 	res->old_origin = gib_pf_be32_to_cpu(origin);
 	GIB_US_COUNT(m, linked);
 	if (res->old_origin == GIB_NULL_GISA_ADDR) {
