@@ -18,7 +18,10 @@
  * that can run concurrently with gib_gisa_destroy() must find the GISA
  * through a reader protection of the backend (user space: RCU), because the
  * memory is freed through gib_pf_free31(). Machine pushes and host
- * injections may run during destroy; the guest's vcpus must not (no
+ * injections may run during destroy; what starts the guest's kick timer from
+ * outside (gib_gisa_kick(), gib_gisa_forward_adapter_event()) must not, since
+ * destroy's last timer cancel must be the last word; nor may the guest's
+ * vcpus (no
  * gib_vcpu_prepare_wait() during gib_gisa_destroy() or gib_gisa_disable(),
  * as in KVM, which destroys at VM teardown and disables under every vcpu's
  * lock): a wait path that read the old alert mask could re-arm the IAM after
