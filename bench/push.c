@@ -120,8 +120,15 @@ static void reset_round(unsigned int t)
 	}
 	if (t == 0)
 		bench_gib_reset(&h);
-	for (i = 0; i < k; i++)
+	for (i = 0; i < k; i++) {
 		bench_gisa_rearm(&guests[t][i]);
+		/*
+		 * claim+link starts where raise_ai's step 1 left the GISA: its
+		 * IPM bit set (the claim refuses a GISA whose bit was taken).
+		 */
+		if (variant != V_RAISE)
+			gib_gisa_set_ipm_gisc(gib_guest_gisa(&guests[t][i]), BENCH_GISC);
+	}
 }
 
 #define MAX_ROUNDS 1000
