@@ -162,31 +162,16 @@ int gib_gisa_clear(struct gib_guest *gi)
 }
 
 /*
- * Under gi->lock: take the guest's GISA out of use. Returns whether GISCs
- * were still registered, and in *@page the memory to free once the lock is
- * dropped (freeing waits for readers and may sleep).
+ * Under gi->lock: set IAM 0 on @gisa while it is out of the alert list,
+ * then stop the kick timer. set_iam(0) succeeds only while the GISA is out
+ * of the list; then the machine can no longer link it (IAM 0). While it is
+ * linked, process the list ourselves: with one guest nobody else would. A
+ * pass can miss it only while another CPU holds it in its own cut (it
+ * unlinks it a few steps later) or, in a software machine, between the
+ * machine's claim and link; both end without our help.
  */
-static int gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **page)
+static void gisa_quiesce(struct gib_guest *gi, struct gib_gisa *gisa)
 {
-	struct gib_gisa *gisa = gi->origin;
-	int warned;
-
-	warned = gi->alert.mask != 0;
-	GIB_PF_WRITE_ONCE(gi->alert.mask, 0);
-	/*
-	 * Stop the kick timer first: a run that read the old alert mask must
-	 * not re-arm the IAM after the loop below set it to 0. Later runs,
-	 * started by our own processing, read mask 0.
-	 */
-	gib_pf_timer_cancel(&gi->timer);
-	/*
-	 * set_iam(0) succeeds only while the GISA is out of the list; then the
-	 * machine can no longer link it (IAM 0). While it is linked, process
-	 * the list ourselves: with one guest nobody else would. A pass can miss
-	 * it only while another CPU holds it in its own cut (it unlinks it a
-	 * few steps later) or, in a software machine, between the machine's
-	 * claim and link; both end without our help.
-	 */
 	while (gib_gisa_set_iam(gisa, 0) == -EBUSY) {
 		/*
 		 * Cut only when a GISA heads the list: cutting an empty list
@@ -200,8 +185,37 @@ static int gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **page
 			gib_pf_cpu_relax();	/* it is in flight elsewhere */
 	}
 	gib_pf_timer_cancel(&gi->timer);
+}
 
+/*
+ * Under gi->lock: take the guest's GISA out of use. Returns whether GISCs
+ * were still registered, and in *@page the memory to free once the lock is
+ * dropped.
+ */
+static int gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **page)
+{
+	struct gib_gisa *gisa = gi->origin;
+	int warned;
+
+	warned = gi->alert.mask != 0;
+	GIB_PF_WRITE_ONCE(gi->alert.mask, 0);
+	/*
+	 * Stop the kick timer first: a run that read the old alert mask must
+	 * not re-arm the IAM after set_iam(0). Later runs, started by our own
+	 * processing, read mask 0.
+	 */
+	gib_pf_timer_cancel(&gi->timer);
+	gisa_quiesce(gi, gisa);
+	/*
+	 * Unpublish, wait for every reader that found the GISA before, then
+	 * quiesce once more: a wait path that read the old mask may have
+	 * re-armed the IAM after our set_iam(0) wrote the 0 that was there,
+	 * and a push may have linked the GISA since (found by the SPIN model,
+	 * verify/, run waitpath-destroy). No reader can find it now.
+	 */
 	GIB_PF_WRITE_ONCE(gi->origin, NULL);
+	gib_pf_synchronize();
+	gisa_quiesce(gi, gisa);
 	*page = GIB_CONTAINER_OF(gisa, struct gib_gisa_page, gisa);
 	return warned;
 }

@@ -17,15 +17,14 @@
  * none and read the alert mask and the origin with once-loads. A GISA path
  * that can run concurrently with gib_gisa_destroy() must find the GISA
  * through a reader protection of the backend (user space: RCU), because the
- * memory is freed through gib_pf_free31(). Machine pushes and host
- * injections may run during destroy; what starts the guest's kick timer from
- * outside (gib_gisa_kick(), gib_gisa_forward_adapter_event()) must not, since
- * destroy's last timer cancel must be the last word; nor may the guest's
- * vcpus (no
- * gib_vcpu_prepare_wait() during gib_gisa_destroy() or gib_gisa_disable(),
- * as in KVM, which destroys at VM teardown and disables under every vcpu's
- * lock): a wait path that read the old alert mask could re-arm the IAM after
- * destroy cleared it (found by the SPIN model, verify/).
+ * memory is freed through gib_pf_free31(), and destroy waits for those
+ * readers (gib_pf_synchronize()) before it checks the GISA a last time: a
+ * machine push or a vcpu's wait path inside such a section may run during
+ * destroy (a wait path that read the old alert mask may re-arm the IAM after
+ * destroy cleared it; the last check undoes that: found by the SPIN model,
+ * verify/). What starts the guest's kick timer from outside
+ * (gib_gisa_kick(), gib_gisa_forward_adapter_event()) must not run during
+ * destroy: destroy's last timer cancel must be the last word.
  */
 #ifndef LIBGIB_GUEST_H
 #define LIBGIB_GUEST_H
@@ -222,8 +221,9 @@ int gib_gisa_clear(struct gib_guest *gi);
  * Warns (returns the fact) if GISCs are still registered and zeroes the alert
  * mask; stops the kick timer; sets IAM 0, and while that reports -EBUSY (the
  * GISA is linked) processes the alert list itself, never waiting for another
- * CPU to do it; stops the kick timer again; forgets the GISA and frees it
- * once no reader can see it. vcpus keep their designation (see
+ * CPU to do it; stops the kick timer again; forgets the GISA, waits for every
+ * reader that found it (gib_pf_synchronize()), checks it once more the same
+ * way, and frees it. May sleep. vcpus keep their designation (see
  * gib_gisa_disable()).
  *
  * Return: 0; 1 if GISCs were still registered (destroyed all the same);

@@ -358,6 +358,16 @@ void *gib_pf_alloc31(size_t size);
 void gib_pf_free31(void *p);
 
 /**
+ * gib_pf_synchronize() - wait for every reader that may still see old state
+ *
+ * Returns once every reader section of the backend (user space: RCU read
+ * side; kernel: rcu_read_lock()) that began before the call has ended. Paths
+ * that find a GISA through its guest's origin while it may be destroyed run
+ * in such sections. May sleep.
+ */
+void gib_pf_synchronize(void);
+
+/**
  * gib_pf_virt_to_maddr() - the machine address of a host pointer
  * @p: the pointer
  *

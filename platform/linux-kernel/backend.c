@@ -230,6 +230,12 @@ void gib_pf_free31(void *p)
 	call_rcu(&GIB_PF_TAIL(p)->rcu, gib_pf_free_rcu);
 }
 
+void gib_pf_synchronize(void)
+{
+	/* Readers of a GISA (the software machine) hold rcu_read_lock(). */
+	synchronize_rcu();
+}
+
 long gib_kernel_alloc31_outstanding(void)
 {
 	return atomic_long_read(&gib_pf_outstanding);

@@ -69,3 +69,8 @@ void gib_us_synchronize(void)
 	synchronize_rcu();
 }
 #endif
+
+void gib_pf_synchronize(void)
+{
+	gib_us_synchronize();
+}
