@@ -31,9 +31,9 @@
  * doubleword, as the contract requires.
  *
  * The GISC lock is a mutex: the life-cycle and registration calls come from
- * process context (KVM's ioctls). The core allocates and frees outside it and
- * never takes a lock on the GAL or kick-timer path, so a spinlock would serve
- * as well; no lock is ever wanted in interrupt context.
+ * process context (KVM's ioctls), and GISA destroy waits for an RCU grace
+ * period (gib_pf_synchronize()) with it held. The core never takes a lock on
+ * the GAL or kick-timer path, so no lock is wanted in interrupt context.
  */
 #ifndef GIB_PLATFORM_INSIDE
 #error "Include <libgib/platform.h>, not <gib_backend.h>"
