@@ -312,6 +312,40 @@ static inline void t_register(struct t_guest *g, uint8_t iscs)
 			assert_int_equal(gib_gisc_register(&g->gi, isc), g->env->host.nisc);
 }
 
+/* The fixture of most unit tests: a host and one guest with a GISA. */
+struct t_fx {
+	struct t_env *e;
+	struct t_guest *g;
+};
+
+/* A host (GAL on @nisc) and one guest with @nr_vcpus vcpus. */
+static inline struct t_fx *t_fx_new(unsigned int nisc, unsigned int nr_vcpus)
+{
+	struct t_fx *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->e = t_env_new(false, nisc);
+	f->g = calloc(1, sizeof(*f->g));
+	assert_non_null(f->g);
+	t_guest_up(f->e, f->g, nr_vcpus);
+	return f;
+}
+
+/* Tear down what t_fx_new() built. */
+static inline void t_fx_free(struct t_fx *f)
+{
+	t_guest_down(f->g);
+	t_env_free(f->e);
+	free(f->g);
+	free(f);
+}
+
+/* Whether vcpu @idx of @g is kicked and not yet running. */
+static inline bool t_kicked(struct t_guest *g, unsigned int idx)
+{
+	return gib_pf_test_bit(idx, g->gi.kicked_mask);
+}
+
 /* The machine raises an AI on @isc for @g; returns its outcome. */
 static inline enum gib_us_ai_outcome t_raise(struct t_guest *g, unsigned int isc)
 {

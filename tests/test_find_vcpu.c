@@ -15,35 +15,20 @@
 
 #define NR_VCPUS 5
 
-struct fx {
-	struct t_env *e;
-	struct t_guest *g;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	f->e = t_env_new(false, GIB_GAL_ISC);
-	f->g = calloc(1, sizeof(*f->g));
-	assert_non_null(f->g);
-	t_guest_up(f->e, f->g, NR_VCPUS);
-	*state = f;
+	*state = t_fx_new(GIB_GAL_ISC, NR_VCPUS);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	unsigned int i;
 
 	for (i = 0; i < f->g->nr_vcpus; i++)
 		gib_vcpu_end_wait(&f->g->v[i]);
-	t_guest_down(f->g);
-	t_env_free(f->e);
-	free(f->g);
-	free(f);
+	t_fx_free(f);
 	return 0;
 }
 
@@ -82,7 +67,7 @@ static void test_no_vcpu_online(void **state)
 
 static void test_idle_first_prefers_lowest_idle(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 
 	assert_int_equal(g->gi.float_policy, GIB_FLOAT_IDLE_FIRST);
@@ -101,7 +86,7 @@ static void test_idle_first_prefers_lowest_idle(void **state)
 
 static void test_idle_first_round_robin(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 	unsigned int i;
 
@@ -138,7 +123,7 @@ static void test_idle_first_round_robin(void **state)
 
 static void test_last_sleeper(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 
 	assert_int_equal(gib_guest_set_float_policy(&g->gi, GIB_FLOAT_LAST_SLEEPER), 0);

@@ -7,34 +7,17 @@
  */
 #include "gib_test.h"
 
-struct fx {
-	struct t_env *e;
-	struct t_guest *g;
-};
-
 #define NISC 6
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	f->e = t_env_new(false, NISC);
-	f->g = calloc(1, sizeof(*f->g));
-	assert_non_null(f->g);
-	t_guest_up(f->e, f->g, 1);
-	*state = f;
+	*state = t_fx_new(NISC, 1);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	t_guest_down(f->g);
-	t_env_free(f->e);
-	free(f->g);
-	free(f);
+	t_fx_free(*state);
 	return 0;
 }
 
@@ -72,7 +55,7 @@ static uint8_t iam(struct t_guest *g)
 static void test_errors_change_nothing(void **state)
 {
 	static const unsigned int bad[] = { 8, 9, 255, ~0u };
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 	struct snap s;
 	unsigned int i;
@@ -107,7 +90,7 @@ static void test_errors_change_nothing(void **state)
 
 static void test_refcount_mask_iam(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 	uint8_t want = 0;
 	unsigned int isc;
@@ -147,7 +130,7 @@ static void test_refcount_mask_iam(void **state)
 /* While the GISA is linked the IAM stays off; the kick path re-arms it. */
 static void test_register_while_linked(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 	uint8_t word[8];
 
@@ -177,7 +160,7 @@ static void test_register_while_linked(void **state)
 
 static void test_overflow(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 	struct snap s;
 

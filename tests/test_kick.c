@@ -11,38 +11,16 @@
 
 #define NR_VCPUS 4
 
-struct fx {
-	struct t_env *e;
-	struct t_guest *g;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	f->e = t_env_new(false, GIB_GAL_ISC);
-	f->g = calloc(1, sizeof(*f->g));
-	assert_non_null(f->g);
-	t_guest_up(f->e, f->g, NR_VCPUS);
-	*state = f;
+	*state = t_fx_new(GIB_GAL_ISC, NR_VCPUS);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	t_guest_down(f->g);
-	t_env_free(f->e);
-	free(f->g);
-	free(f);
+	t_fx_free(*state);
 	return 0;
-}
-
-static bool kicked(struct t_guest *g, unsigned int idx)
-{
-	return gib_pf_test_bit(idx, g->gi.kicked_mask);
 }
 
 /* The last event of @kind, or NULL; callable from callbacks. */
@@ -89,7 +67,7 @@ static unsigned int vcpu_runs(struct t_guest *g, unsigned int idx)
 
 static void test_alert_kicks_one_vcpu_until_taken(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct t_guest *g = f->g;
 	uint64_t t0, when;
@@ -123,8 +101,8 @@ static void test_alert_kicks_one_vcpu_until_taken(void **state)
 	ev = last(e, T_EV_KICK_VCPU);
 	assert_ptr_equal(ev->vcpu, &g->v[1]);
 	assert_true(ev->flag);
-	assert_true(kicked(g, 1));
-	assert_false(kicked(g, 0) || kicked(g, 2) || kicked(g, 3));
+	assert_true(t_kicked(g, 1));
+	assert_false(t_kicked(g, 0) || t_kicked(g, 2) || t_kicked(g, 3));
 	/* Still pending: again one period later. */
 	assert_true(t_timer_queued(e, &when));
 	assert_int_equal(when, t0 + GIB_KICK_EXPIRES_NS);
@@ -141,7 +119,7 @@ static void test_alert_kicks_one_vcpu_until_taken(void **state)
 
 	/* vcpu 1 runs and takes the AI. */
 	assert_int_equal(vcpu_runs(g, 1), 1);
-	assert_false(kicked(g, 1));
+	assert_false(t_kicked(g, 1));
 	/* Nothing pending: the IAM is re-armed from the alert mask, the timer stops. */
 	assert_int_equal(gib_us_clock_run_until(e->clock, when), 1);
 	assert_int_equal(last(e, T_EV_KICK_TIMER)->pending, 0);
@@ -154,7 +132,7 @@ static void test_alert_kicks_one_vcpu_until_taken(void **state)
 
 static void test_reruns_every_period_while_pending(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct t_guest *g = f->g;
 	uint64_t when, t;
@@ -191,7 +169,7 @@ static void test_reruns_every_period_while_pending(void **state)
 /* Only alert ISCs count: another pending ISC neither keeps it running nor stays in the IAM. */
 static void test_restores_alert_mask_only(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct t_guest *g = f->g;
 
@@ -210,7 +188,7 @@ static void test_restores_alert_mask_only(void **state)
 /* The timer of a guest whose GISA went away does nothing. */
 static void test_timer_without_gisa(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 
 	assert_int_equal(gib_gisa_destroy(&f->g->gi), 0);
 	assert_int_equal(gib_gisa_kick_timer_fn(&f->g->gi.timer), GIB_PF_TIMER_STOP);
@@ -226,7 +204,7 @@ static void go_idle(struct t_guest *g, unsigned int idx)
 
 static void test_kick_one_vcpu(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct t_guest *g = f->g;
 	const uint8_t isc3 = t_isc_bit(3);
@@ -239,7 +217,7 @@ static void test_kick_one_vcpu(void **state)
 	go_idle(g, 0);
 	gib_vcpu_set_io_enabled(&g->v[0], false);
 	assert_int_equal(gib_kick_one_vcpu(&g->gi, isc3), -ENOENT);
-	assert_false(kicked(g, 0));
+	assert_false(t_kicked(g, 0));
 
 	/* Idle, I/O on, CR6 without ISC 3: skipped. */
 	t_vcpu_set(g, 1, t_isc_bit(2), true);
@@ -253,13 +231,13 @@ static void test_kick_one_vcpu(void **state)
 	go_idle(g, 3);
 	assert_int_equal(gib_kick_one_vcpu(&g->gi, isc3), 2);
 	assert_int_equal(t_wakes(e, &g->v[2]), 1);
-	assert_true(kicked(g, 2));
+	assert_true(t_kicked(g, 2));
 
 	/* Kicked, not yet running: the walk still stops there. */
 	assert_int_equal(gib_kick_one_vcpu(&g->gi, isc3), -EALREADY);
 	assert_int_equal(t_wakes(e, &g->v[2]), 1);
 	assert_int_equal(t_wakes(e, &g->v[3]), 0);
-	assert_false(kicked(g, 3));
+	assert_false(t_kicked(g, 3));
 	assert_false(last(e, T_EV_KICK_VCPU)->flag);
 
 	/* Any ISC of the set matches: vcpu 1 takes ISC 2. */
@@ -268,7 +246,7 @@ static void test_kick_one_vcpu(void **state)
 
 	/* vcpu 2 re-checked for work: kickable again. */
 	assert_false(gib_vcpu_runnable(&g->v[2]));
-	assert_false(kicked(g, 2));
+	assert_false(t_kicked(g, 2));
 	assert_int_equal(gib_kick_one_vcpu(&g->gi, isc3), 2);
 	assert_int_equal(t_wakes(e, &g->v[2]), 2);
 
@@ -285,7 +263,7 @@ static void test_kick_one_vcpu(void **state)
 /* The walk covers the indexes below the online count, no further. */
 static void test_walk_bounded_by_online(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 
 	/* A stray idle bit beyond the vcpus added (no vcpu there). */
@@ -336,7 +314,7 @@ static void in_unlink_window(struct t_env *e, struct gib_guest *gi)
 
 static void test_timer_polls_while_linked(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct t_guest *g = f->g;
 	uint64_t when;

@@ -11,38 +11,16 @@
 #define NR_VCPUS 3
 #define MASK_ISC 2
 
-struct fx {
-	struct t_env *e;
-	struct t_guest *g;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	f->e = t_env_new(false, GIB_GAL_ISC);
-	f->g = calloc(1, sizeof(*f->g));
-	assert_non_null(f->g);
-	t_guest_up(f->e, f->g, NR_VCPUS);
-	*state = f;
+	*state = t_fx_new(GIB_GAL_ISC, NR_VCPUS);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	t_guest_down(f->g);
-	t_env_free(f->e);
-	free(f->g);
-	free(f);
+	t_fx_free(*state);
 	return 0;
-}
-
-static bool kicked(struct t_guest *g, unsigned int idx)
-{
-	return gib_pf_test_bit(idx, g->gi.kicked_mask);
 }
 
 static bool idle(struct t_guest *g, unsigned int idx)
@@ -119,7 +97,7 @@ static void test_add(void **state)
 
 static void test_isc_mask(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct gib_vcpu *v = &f->g->v[0];
 
 	gib_vcpu_set_cr6(v, 0xffffffff5affffffull);
@@ -140,7 +118,7 @@ static void test_isc_mask(void **state)
 
 static void test_runnable_clears_kicked_always(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 	struct gib_vcpu *v = &g->v[1];
 	struct gib_gisa *gisa = t_gisa(g);
@@ -149,25 +127,25 @@ static void test_runnable_clears_kicked_always(void **state)
 	set_kicked(g, 1);
 	set_kicked(g, 2);
 	assert_false(gib_vcpu_runnable(v));
-	assert_false(kicked(g, 1));
-	assert_true(kicked(g, 2));	/* only its own */
+	assert_false(t_kicked(g, 1));
+	assert_true(t_kicked(g, 2));	/* only its own */
 
 	/* Pending but masked by CR6, or I/O off: false, cleared all the same. */
 	gib_gisa_set_ipm_gisc(gisa, 6);
 	t_vcpu_set(g, 1, (uint8_t)~t_isc_bit(6), true);
 	set_kicked(g, 1);
 	assert_false(gib_vcpu_runnable(v));
-	assert_false(kicked(g, 1));
+	assert_false(t_kicked(g, 1));
 	t_vcpu_set(g, 1, t_isc_bit(6), false);
 	set_kicked(g, 1);
 	assert_false(gib_vcpu_runnable(v));
-	assert_false(kicked(g, 1));
+	assert_false(t_kicked(g, 1));
 
 	/* Deliverable: true, and cleared. */
 	t_vcpu_set(g, 1, t_isc_bit(6), true);
 	set_kicked(g, 1);
 	assert_true(gib_vcpu_runnable(v));
-	assert_false(kicked(g, 1));
+	assert_false(t_kicked(g, 1));
 	/* The check only reads the IPM. */
 	assert_int_equal(gib_gisa_get_ipm(gisa), t_isc_bit(6));
 	assert_false(idle(g, 1));
@@ -176,7 +154,7 @@ static void test_runnable_clears_kicked_always(void **state)
 	assert_int_equal(gib_gisa_destroy(&g->gi), 0);
 	set_kicked(g, 1);
 	assert_false(gib_vcpu_runnable(v));
-	assert_false(kicked(g, 1));
+	assert_false(t_kicked(g, 1));
 	gib_pf_clear_bit(2, g->gi.kicked_mask);
 }
 
@@ -184,7 +162,7 @@ static void test_runnable_clears_kicked_always(void **state)
 
 static void test_prepare_wait(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 	struct gib_vcpu *v = &g->v[2];
 	struct gib_gisa *gisa = t_gisa(g);
@@ -200,7 +178,7 @@ static void test_prepare_wait(void **state)
 	gib_gisa_set_ipm_gisc(gisa, MASK_ISC);
 	set_kicked(g, 2);
 	assert_int_equal(gib_vcpu_prepare_wait(v), 1);
-	assert_false(kicked(g, 2));
+	assert_false(t_kicked(g, 2));
 	assert_false(idle(g, 2));
 	assert_int_equal(gib_gisa_get_iam(gisa), 0);
 	assert_int_equal(g->gi.last_sleep_cpu, 0);
@@ -213,7 +191,7 @@ static void test_prepare_wait(void **state)
 	gib_vcpu_set_io_enabled(v, false);
 	set_kicked(g, 2);
 	assert_int_equal(gib_vcpu_prepare_wait(v), -EOPNOTSUPP);
-	assert_false(kicked(g, 2));
+	assert_false(t_kicked(g, 2));
 	assert_false(idle(g, 2));
 	assert_int_equal(gib_gisa_get_iam(gisa), 0);
 	/* Even with an AI pending for its CR6: the PSW decides. */
@@ -254,7 +232,7 @@ static void test_prepare_wait(void **state)
 /* The idle bitmap is indexed by vcpu index, whatever the vcpu ids. */
 static void test_idle_bit_by_index(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 	unsigned int i, bit;
 
@@ -277,14 +255,14 @@ static void test_idle_bit_by_index(void **state)
 
 static void test_enter_exit_sie(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 
 	set_kicked(g, 0);
 	set_kicked(g, 1);
 	gib_vcpu_enter_sie(&g->v[0]);
-	assert_false(kicked(g, 0));
-	assert_true(kicked(g, 1));
+	assert_false(t_kicked(g, 0));
+	assert_true(t_kicked(g, 1));
 	assert_int_equal(g->v[0].in_sie, 1);
 	assert_int_equal(g->v[1].in_sie, 0);
 	gib_vcpu_exit_sie(&g->v[0]);
@@ -294,7 +272,7 @@ static void test_enter_exit_sie(void **state)
 
 static void test_take_ai(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_guest *g = f->g;
 	struct gib_vcpu *v = &g->v[0];
 	struct gib_gisa *gisa = t_gisa(g);
@@ -341,7 +319,7 @@ static void test_take_ai(void **state)
 
 static void test_inject(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct t_guest *g = f->g;
 	struct gib_gisa *gisa = t_gisa(g);
@@ -362,7 +340,7 @@ static void test_inject(void **state)
 	assert_int_equal(gib_us_machine_take_gal(&e->m), 0);
 	assert_false(t_timer_queued(e, NULL));
 	/* Nothing is queued for the vcpu, it is only woken: kicked bit untouched. */
-	assert_false(kicked(g, 0));
+	assert_false(t_kicked(g, 0));
 	gib_gisa_clear_ipm(gisa);
 
 	/* An idle vcpu is preferred. */
