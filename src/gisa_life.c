@@ -76,6 +76,7 @@ static void designate_vcpus(struct gib_guest *gi, const struct gib_gisa *gisa)
 	unsigned int i;
 
 	for (i = 0; i < gi->online_vcpus; i++) {
+		/* Once-stores: SIE entry and the machine read them unlocked. */
 		GIB_PF_WRITE_ONCE(gi->vcpus[i]->gd, gd);
 		GIB_PF_WRITE_ONCE(gi->vcpus[i]->eca_aiv, gd != 0);
 	}

@@ -301,7 +301,6 @@ static inline int __gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
 						    const uint8_t *alert_mask,
 						    bool only_unlinked)
 {
-	uint32_t self = gib_gisa_maddr(gisa);
 	uint64_t raw, w;
 	uint8_t mask, pending;
 
@@ -320,7 +319,8 @@ static inline int __gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
 		pending = (uint8_t)(w >> GIB_GISA_W_IPM_SHIFT) & mask;
 		if (pending)
 			return pending;
-		if (only_unlinked && (uint32_t)(w >> 32) != self)
+		/* Translate only here: the wait path needs no address. */
+		if (only_unlinked && (uint32_t)(w >> 32) != gib_gisa_maddr(gisa))
 			return -EBUSY;
 		if ((uint8_t)w == mask)
 			return 0;	/* armed already: the read is the linearisation point */
