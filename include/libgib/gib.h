@@ -36,6 +36,8 @@
 #include <libgib/gisa.h>
 #include <libgib/trace.h>
 
+struct gib_guest;
+
 /** GIB_NULL_GISA_ADDR - alert-list origin: empty, GAL interruptions enabled */
 #define GIB_NULL_GISA_ADDR 0u
 /** GIB_NONE_GISA_ADDR - alert-list origin: empty, host processing, no GAL */
@@ -72,6 +74,12 @@ _Static_assert(offsetof(struct gib_block, nisc_byte) == 8, "NISC at byte 8");
  * @lock: protects @nr_gisas, @nr_guests and the life cycle
  * @trace: optional trace hooks, set before gib_init()
  * @trace_priv: their first argument
+ * @gisa_owner: NULL: libgib allocates every GISA of this host and keeps the
+ *              guest right after it. Set (before any guest): the caller
+ *              owns the GISA memory (gib_gisa_init_at()), and the alert-list
+ *              walk asks this callback for the guest of a GISA it unlinks;
+ *              called in the walk's context (the GAL interrupt), may not
+ *              sleep, must not fail for a GISA the host's guests published.
  * @pf: the backend's part, set up by the backend before gib_init()
  */
 struct gib_host {
@@ -84,6 +92,7 @@ struct gib_host {
 	struct gib_pf_lock lock;
 	const struct gib_trace_ops *trace;
 	void *trace_priv;
+	struct gib_guest *(*gisa_owner)(struct gib_host *host, struct gib_gisa *gisa);
 	struct gib_pf_host pf;
 };
 
