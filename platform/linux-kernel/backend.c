@@ -15,6 +15,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <linux/ktime.h>
+#include <linux/version.h>
 #ifdef CONFIG_S390
 #include <asm/cio.h>
 #include <asm/css_chars.h>
@@ -271,9 +272,17 @@ static int gib_real_gal_register(struct gib_host *host, u8 nisc)
 	/* Fully ordered claim; released below or by unregistering. */
 	if (atomic_cmpxchg(&gib_real_owned, 0, 1))
 		return -EBUSY;
+	/* The port registers the adapter interrupt and calls gib_gal_interrupt(). */
+	if (pf->port_gal)
+		return 0;
 	pf->airq.handler = gib_real_gal_handler;
-	pf->airq.lsi_ptr = &pf->airq.lsi_mask;
+	/* NULL: register_adapter_interrupt() allocates the summary indicator. */
+	pf->airq.lsi_ptr = NULL;
 	pf->airq.isc = nisc;
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+	/* Until 6.6 the dispatcher also ANDs the indicator with this mask. */
+	pf->airq.lsi_mask = 0xff;
+#endif
 	if (register_adapter_interrupt(&pf->airq)) {
 		atomic_set(&gib_real_owned, 0);
 		return -EIO;
@@ -289,7 +298,8 @@ static int gib_real_gal_register(struct gib_host *host, u8 nisc)
 static void gib_real_gal_unregister(struct gib_host *host)
 {
 	/* Waits (synchronize_rcu()) until no handler runs. */
-	unregister_adapter_interrupt(&host->pf.airq);
+	if (!host->pf.port_gal)
+		unregister_adapter_interrupt(&host->pf.airq);
 	/* After the handler is gone (synchronize_rcu() above). */
 	atomic_set(&gib_real_owned, 0);
 }
@@ -363,6 +373,7 @@ int gib_kernel_host_setup(struct gib_host *host, enum gib_pf_machine machine,
 	host->pf.machine = machine;
 	host->pf.soft_flags = soft_flags;
 	host->pf.gal_registered = false;
+	host->pf.port_gal = false;
 	atomic_long_set(&host->pf.gal_raised, 0);
 	atomic_long_set(&host->pf.gal_taken, 0);
 	atomic_long_set(&host->pf.linked, 0);
@@ -414,6 +425,18 @@ int gib_pf_set_gib(struct gib_host *host, u32 gib_maddr)
 		return gib_real_set_gib(gib_maddr);
 	return gib_soft_set_gib(host, gib_maddr);
 }
+
+int gib_kernel_host_port_gal(struct gib_host *host)
+{
+	if (!host)
+		return -EINVAL;
+	if (host->gib)
+		return -EALREADY;
+	/* Before gib_init(), under the caller's set-up: a plain store. */
+	host->pf.port_gal = true;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(gib_kernel_host_port_gal);
 
 void gib_kernel_host_stats(const struct gib_host *host,
 			   struct gib_kernel_stats *st)
