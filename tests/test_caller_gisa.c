@@ -173,8 +173,9 @@ static void test_caller_gisa_alert_and_destroy(void **state)
 	assert_true(t_run_now(o->e) >= 1);
 	assert_int_equal(t_wakes(o->e, &o->g->v[0]), 1);
 
-	/* Destroy (GISCs still registered) keeps the caller's memory. */
-	assert_int_equal(gib_gisa_disable(&o->g->gi), 1);
+	/* Destroy keeps the caller's memory. */
+	assert_int_equal(gib_gisc_unregister(&o->g->gi, 3), 0);
+	assert_int_equal(gib_gisa_disable(&o->g->gi), 0);
 	assert_null(gib_guest_gisa(&o->g->gi));
 	assert_int_equal(o->g->v[0].gd, 0);
 	assert_int_equal(gib_us_arena_used(), used);

@@ -176,8 +176,9 @@ void kvm_s390_gisa_disable(struct kvm *kvm)
 		return;
 	/* Drop the SIE designations first: no vcpu enters SIE with the GISA. */
 	kvm_gib_designate_all(kvm, false);
-	if (gib_gisa_disable(gi) > 0)
-		KVM_EVENT(3, "vm 0x%pK had GISCs registered", kvm);
+	/* Non-zero: GISCs were still registered (libgib reports or refuses). */
+	if (gib_gisa_disable(gi))
+		KVM_EVENT(3, "vm 0x%pK has GISCs registered at disable", kvm);
 }
 
 void kvm_s390_gisa_destroy(struct kvm *kvm)
@@ -189,7 +190,12 @@ void kvm_s390_gisa_destroy(struct kvm *kvm)
 	/* The vcpus are gone (kvm_gib_vcpus_remove()); destroy waits for readers. */
 	if (gib_guest_gisa(gi) && gi->alert.mask)
 		KVM_EVENT(3, "vm 0x%pK has unexpected iam 0x%02x", kvm, gi->alert.mask);
-	gib_guest_destroy(gi);
+	/*
+	 * Every GISC user (vfio-ap, zPCI) holds a VM reference, so none is
+	 * registered at VM destroy; were one, the GISA must not be freed.
+	 */
+	if (WARN_ON_ONCE(gib_guest_destroy(gi)))
+		return;
 	memset(gi, 0, sizeof(*gi));
 }
 
