@@ -216,6 +216,8 @@ void *gib_pf_alloc31(size_t size)
 	atomic_long_inc(&gib_pf_outstanding);
 	return page;
 }
+/* Also the memory of a caller-owned GISA on the software machine. */
+EXPORT_SYMBOL_GPL(gib_pf_alloc31);
 
 static void gib_pf_free_rcu(struct rcu_head *rcu)
 {
@@ -230,6 +232,7 @@ void gib_pf_free31(void *p)
 	/* Reused only after every rcu_read_lock() reader that saw it is gone. */
 	call_rcu(&GIB_PF_TAIL(p)->rcu, gib_pf_free_rcu);
 }
+EXPORT_SYMBOL_GPL(gib_pf_free31);
 
 void gib_pf_synchronize(void)
 {
