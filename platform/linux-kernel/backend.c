@@ -15,7 +15,6 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <linux/ktime.h>
-#include <linux/version.h>
 #ifdef CONFIG_S390
 #include <asm/cio.h>
 #include <asm/css_chars.h>
@@ -214,9 +213,9 @@ void *gib_pf_alloc31(size_t size)
 		return NULL;
 	}
 	atomic_long_inc(&gib_pf_outstanding);
+	/* Also the memory of a caller-owned GISA on the software machine. */
 	return page;
 }
-/* Also the memory of a caller-owned GISA on the software machine. */
 EXPORT_SYMBOL_GPL(gib_pf_alloc31);
 
 static void gib_pf_free_rcu(struct rcu_head *rcu)
@@ -279,13 +278,13 @@ static int gib_real_gal_register(struct gib_host *host, u8 nisc)
 	if (pf->port_gal)
 		return 0;
 	pf->airq.handler = gib_real_gal_handler;
-	/* NULL: register_adapter_interrupt() allocates the summary indicator. */
+	/*
+	 * NULL: register_adapter_interrupt() allocates the summary indicator
+	 * (and before 6.6, when the dispatcher also ANDed it with lsi_mask, it
+	 * set a zero mask to 0xff), so this builds on 6.1 and 6.12 alike.
+	 */
 	pf->airq.lsi_ptr = NULL;
 	pf->airq.isc = nisc;
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
-	/* Until 6.6 the dispatcher also ANDs the indicator with this mask. */
-	pf->airq.lsi_mask = 0xff;
-#endif
 	if (register_adapter_interrupt(&pf->airq)) {
 		atomic_set(&gib_real_owned, 0);
 		return -EIO;
