@@ -20,8 +20,14 @@ static_assert(offsetof(struct kvm_s390_gisa, iam) == offsetof(struct gib_gisa, i
 static_assert(offsetof(struct kvm_s390_gisa, g1.simm) == offsetof(struct gib_gisa, simm));
 static_assert(offsetof(struct kvm_s390_gisa, g1.nimm) == offsetof(struct gib_gisa, nimm));
 
-/* The machine behind the host: the real one; the test variant's rule changes it. */
+/* The machine behind the host: the real one; the test variant's is libgib's. */
+#ifdef KVM_GIB_TEST_VARIANT
+static enum gib_pf_machine kvm_gib_machine = GIB_PF_MACHINE_SOFT;
+static void kvm_gib_test_track(struct kvm *kvm, bool alive);
+#else
 static enum gib_pf_machine kvm_gib_machine = GIB_PF_MACHINE_REAL;
+static inline void kvm_gib_test_track(struct kvm *kvm, bool alive) { }
+#endif
 
 /* The guest of a GISA: KVM keeps its struct kvm right after it in sie_page2. */
 static struct gib_guest *kvm_gib_gisa_owner(struct gib_host *host, struct gib_gisa *gisa)
@@ -128,6 +134,7 @@ void kvm_s390_gisa_init(struct kvm *kvm)
 		return;
 	}
 	VM_EVENT(kvm, 3, "gisa 0x%pK initialized", gib_guest_gisa(gi));
+	kvm_gib_test_track(kvm, true);
 }
 
 void kvm_s390_gisa_clear(struct kvm *kvm)
@@ -185,6 +192,7 @@ void kvm_s390_gisa_destroy(struct kvm *kvm)
 {
 	struct gib_guest *gi = kvm_gib_guest(kvm);
 
+	kvm_gib_test_track(kvm, false);
 	if (!gi)
 		return;
 	/* The vcpus are gone (kvm_gib_vcpus_remove()); destroy waits for readers. */
@@ -283,3 +291,76 @@ void kvm_gib_vcpu_exit_sie(struct kvm_vcpu *vcpu)
 	if (vcpu->arch.gib.gi)
 		gib_vcpu_exit_sie(&vcpu->arch.gib);
 }
+
+#ifdef KVM_GIB_TEST_VARIANT
+/*
+ * TEST VARIANT ONLY: /sys/module/kvm/parameters/gib_test drives the newest
+ * VM's GISA from user space, where QEMU's TCG offers no device that would:
+ * "reg N" / "unreg N" (GISC registration, as vfio-ap and zPCI do), "raise N"
+ * (libgib's software machine makes an AI pending for guest ISC N: result
+ * bit 0 linked, bit 1 GAL raised, bit 2 merged), "disable" / "enable" (as
+ * KVM's protected-virtualization switch). Reading gives the last result.
+ */
+static DEFINE_MUTEX(kvm_gib_test_lock);
+static struct kvm *kvm_gib_test_vm;
+static int kvm_gib_test_rc;
+
+static void kvm_gib_test_track(struct kvm *kvm, bool alive)
+{
+	mutex_lock(&kvm_gib_test_lock);
+	if (alive)
+		kvm_gib_test_vm = kvm;
+	else if (kvm_gib_test_vm == kvm)
+		kvm_gib_test_vm = NULL;
+	mutex_unlock(&kvm_gib_test_lock);
+}
+
+static int kvm_gib_test_run(struct kvm *kvm, const char *cmd, unsigned int n)
+{
+	struct gib_guest *gi = kvm_gib_guest(kvm);
+	struct gib_soft_ai res = { };
+	int rc;
+
+	if (!strcmp(cmd, "reg"))
+		return kvm_s390_gisc_register(kvm, n);
+	if (!strcmp(cmd, "unreg"))
+		return kvm_s390_gisc_unregister(kvm, n);
+	if (!strcmp(cmd, "raise")) {
+		rc = gi ? gib_soft_raise_ai(gi, n, &res) : -ENODEV;
+		return rc ? rc : res.linked | res.gal << 1 | res.merged << 2;
+	}
+	if (!strcmp(cmd, "disable")) {
+		kvm_s390_gisa_disable(kvm);
+		return gi && !gib_guest_gisa(gi) ? 0 : -EIO;
+	}
+	if (!strcmp(cmd, "enable")) {
+		kvm_s390_gisa_enable(kvm);
+		return gi && gib_guest_gisa(gi) ? 0 : -EIO;
+	}
+	return -EINVAL;
+}
+
+static int kvm_gib_test_set(const char *val, const struct kernel_param *kp)
+{
+	char cmd[16];
+	unsigned int n = 0;
+
+	if (sscanf(val, "%15s %u", cmd, &n) < 1)
+		return -EINVAL;
+	mutex_lock(&kvm_gib_test_lock);
+	kvm_gib_test_rc = kvm_gib_test_vm ? kvm_gib_test_run(kvm_gib_test_vm, cmd, n) : -ENODEV;
+	mutex_unlock(&kvm_gib_test_lock);
+	return 0;
+}
+
+static int kvm_gib_test_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(kvm_gib_test_rc));
+}
+
+static const struct kernel_param_ops kvm_gib_test_ops = {
+	.set = kvm_gib_test_set,
+	.get = kvm_gib_test_get,
+};
+module_param_cb(gib_test, &kvm_gib_test_ops, NULL, 0600);
+#endif /* KVM_GIB_TEST_VARIANT */
