@@ -7,8 +7,11 @@
  * the vcpu bookkeeping the kick and find-a-vcpu algorithms walk (the idle and
  * kicked bitmaps, indexed by vcpu *index*, never by vcpu id).
  *
- * Life cycle: gib_guest_init(), gib_gisa_init() (the GISA exists),
- * gib_vcpu_add() for each vcpu, ..., gib_gisa_destroy(), gib_guest_destroy().
+ * Life cycle: gib_guest_init(), gib_gisa_init() (the GISA exists; or
+ * gib_gisa_init_at() on memory the caller owns, on a host with
+ * &gib_host.gisa_owner), gib_vcpu_add() for each vcpu, ...,
+ * gib_vcpu_remove_all() before the caller frees its vcpus (KVM's order),
+ * gib_gisa_destroy(), gib_guest_destroy().
  * Protected virtualization without AIV support switches the GISA off and on
  * with gib_gisa_disable() and gib_gisa_enable().
  *
