@@ -18,14 +18,18 @@
  * a failure: the harness prints the seed, the operations and the fields
  * that differ, and exits 1.
  *
- * usage: kdiff KSIDE.so [--seqs N] [--seed S] [--ops N] [--quiet]
+ * usage: kdiff KSIDE.so [--seqs N] [--seed S] [--ops N] [--watchdog SECONDS]
+ * Exit: 0 equal up to the listed differences, 1 an unlisted divergence,
+ * 2 bad usage or set-up, 3 the run outlived --watchdog (a call that never returns).
  */
 #include <dlfcn.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libgib/libgib.h>
 #include <libgib-us/arena.h>
 #include <libgib-us/clock.h>
@@ -154,7 +158,6 @@ static uint32_t rnd(uint32_t n)
 struct kd_stats kd_stats;
 static char trace_buf[KD_TRACE][64];
 static unsigned int trace_n;
-static bool quiet;
 
 static void fail_now(const char *why, const struct kd_step *st, const struct kd_diff *d,
 		     const struct ks_snap *L, const struct ks_snap *G)
@@ -561,8 +564,19 @@ static bool one_op(struct kd_step *st)
 	return settle(st);
 }
 
+static void watchdog(int sig)
+{
+	static const char msg[] = "kdiff: watchdog: the run did not end in time\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(3);
+	_exit(3);
+}
+
 int main(int argc, char **argv)
 {
+	unsigned int wd = 0;
 	unsigned long seqs = 2000, ops = 120, s;
 	uint64_t seed0 = 1;
 	const struct kside *k;
@@ -570,7 +584,8 @@ int main(int argc, char **argv)
 	int a;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: kdiff KSIDE.so [--seqs N] [--seed S] [--ops N] [--quiet]\n");
+		fprintf(stderr, "usage: kdiff KSIDE.so [--seqs N] [--seed S] [--ops N] "
+			"[--watchdog SECONDS]\n");
 		return 2;
 	}
 	for (a = 2; a < argc; a++) {
@@ -580,8 +595,8 @@ int main(int argc, char **argv)
 			seed0 = strtoull(argv[++a], NULL, 0);
 		else if (!strcmp(argv[a], "--ops") && a + 1 < argc)
 			ops = strtoul(argv[++a], NULL, 0);
-		else if (!strcmp(argv[a], "--quiet"))
-			quiet = true;
+		else if (!strcmp(argv[a], "--watchdog") && a + 1 < argc)
+			wd = (unsigned int)strtoul(argv[++a], NULL, 0);
 		else {
 			fprintf(stderr, "kdiff: unknown argument %s\n", argv[a]);
 			return 2;
@@ -598,6 +613,10 @@ int main(int argc, char **argv)
 	if (gib_us_arena_init(KD_BYTES, KD_BASE))
 		return 2;
 	gib_us_thread_online();
+	if (wd) {
+		signal(SIGALRM, watchdog);
+		alarm(wd);
+	}
 	for (s = 0; s < seqs; s++) {
 		struct kd_step st = { .seed = seed0 + s };
 		unsigned long n;
