@@ -261,6 +261,7 @@ def main():
         return
     if cmd == 'build':
         outdir, cc = sys.argv[3], sys.argv[4:]
+        os.makedirs(outdir, exist_ok=True)
         gen = os.path.join(outdir, 'kside-%s.c' % series)
         with open(gen, 'w', encoding='utf-8') as fh:
             fh.write(generate(series, srcdir, version))
