@@ -18,7 +18,8 @@
  * a failure: the harness prints the seed, the operations and the fields
  * that differ, and exits 1.
  *
- * usage: kdiff KSIDE.so [--seqs N] [--seed S] [--ops N] [--watchdog SECONDS]
+ * usage: kdiff KSIDE.so [--seqs N] [--seed S] [--ops N] [--watchdog SECONDS] [--repro]
+ * --repro runs issue 13's reproducers instead: each must end in its rule.
  * Exit: 0 equal up to the listed differences, 1 an unlisted divergence,
  * 2 bad usage or set-up, 3 the run outlived --watchdog (a call that never returns).
  */
@@ -308,18 +309,35 @@ static enum kd_op pick_op(void)
 static const uint64_t deltas[] = { 0, 1, 49999, 50000, 50001, 120000 };
 
 /* One random op on both sides; returns false when the sequence ends. */
+/* A scripted step (--repro): the op, guest 0, vcpu 0, this ISC and argument. */
+struct kd_forced {
+	enum kd_op op;
+	unsigned int isc, arg;
+};
+
+static const struct kd_forced *forced;
+
 static bool one_op(struct kd_step *st)
 {
 	int g = (int)rnd(W.ng), i = nv(g) ? (int)rnd((uint32_t)nv(g)) : 0;
-	struct gib_guest *gi = &W.g[g].gi;
-	struct gib_gisa *gisa = gib_guest_gisa(gi);
-	struct gib_vcpu *v = &W.g[g].v[i].vcpu;
 	unsigned int isc = isc_table[rnd(NISC_TABLE)], visc = rnd(8);
+	enum kd_op op = pick_op();
+	struct gib_guest *gi;
+	struct gib_gisa *gisa;
+	struct gib_vcpu *v;
 	uint32_t wl = 0, wg = 0;
 	uint64_t t;
 	int rl = 0, rg = 0;
 
-	st->op = pick_op();
+	if (forced) {
+		op = forced->op;
+		g = i = 0;
+		isc = visc = forced->isc;
+	}
+	gi = &W.g[g].gi;
+	gisa = gib_guest_gisa(gi);
+	v = &W.g[g].v[i].vcpu;
+	st->op = op;
 	st->g = g;
 	st->i = i;
 	st->arg = 0;
@@ -378,7 +396,7 @@ static bool one_op(struct kd_step *st)
 		K->process();
 		break;
 	case OP_RUN_TIMERS:
-		st->arg = rnd(6);
+		st->arg = forced ? forced->arg : rnd(6);
 		t = gib_us_clock_now(W.clock) + deltas[st->arg];
 		rg = (int)gib_us_clock_run_until(W.clock, t);
 		rl = (int)K->run_until(t);
@@ -564,6 +582,50 @@ static bool one_op(struct kd_step *st)
 	return settle(st);
 }
 
+/* The reproducers of issue 13: each must end in its named rule. */
+static const struct kd_forced repro_regs[] = {
+	{ OP_REGISTER, 0, 0 }, { OP_GISA_DISABLE, 0, 0 }, { OP_GISA_ENABLE, 0, 0 },
+	{ OP_REGISTER, 0, 0 }, { KD_NR_OPS, 0, 0 },
+};
+static const struct kd_forced repro_kick[] = {
+	{ OP_REGISTER, 0, 0 }, { OP_PUSH, 0, 0 }, { OP_PROCESS, 0, 0 }, { OP_TAC, 0, 0 },
+	{ OP_RESTORE, 0, 0 }, { OP_PUSH, 0, 0 }, { OP_TAC, 0, 0 }, { OP_RUN_TIMERS, 0, 0 },
+	{ KD_NR_OPS, 0, 0 },
+};
+static const struct {
+	const char *rule, *rule_61;	/* 6.1 keeps the mask at destroy: it differs first */
+	const struct kd_forced *steps;
+} repros[] = {
+	{ "gisc-regs-survive-reinit", "gisc-mask-survives-destroy", repro_regs },
+	{ "kick-rearms-while-linked", "kick-rearms-while-linked", repro_kick },
+};
+
+static int run_repros(void)
+{
+	unsigned int r;
+	int bad = 0;
+
+	for (r = 0; r < sizeof(repros) / sizeof(repros[0]); r++) {
+		struct kd_step st = { .seed = 1 };
+		const char *got = "none", *want = kd_is_61 ? repros[r].rule_61 : repros[r].rule;
+
+		trace_n = 0;
+		kd_last_rule = NULL;
+		if (world_up(st.seed))
+			for (forced = repros[r].steps; forced->op != KD_NR_OPS; forced++)
+				if (!one_op(&st))
+					break;
+		if (kd_last_rule)
+			got = kd_last_rule->name;
+		printf("kdiff: Linux %s: reproducer of %s: ended by rule %s after %u ops\n",
+		       K->version, repros[r].rule, got, trace_n);
+		bad |= strcmp(got, want) != 0;
+		forced = NULL;
+		world_down();
+	}
+	return bad;
+}
+
 static void watchdog(int sig)
 {
 	static const char msg[] = "kdiff: watchdog: the run did not end in time\n";
@@ -577,6 +639,7 @@ static void watchdog(int sig)
 int main(int argc, char **argv)
 {
 	unsigned int wd = 0;
+	bool repro = false;
 	unsigned long seqs = 2000, ops = 120, s;
 	uint64_t seed0 = 1;
 	const struct kside *k;
@@ -585,7 +648,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: kdiff KSIDE.so [--seqs N] [--seed S] [--ops N] "
-			"[--watchdog SECONDS]\n");
+			"[--watchdog SECONDS] [--repro]\n");
 		return 2;
 	}
 	for (a = 2; a < argc; a++) {
@@ -595,6 +658,8 @@ int main(int argc, char **argv)
 			seed0 = strtoull(argv[++a], NULL, 0);
 		else if (!strcmp(argv[a], "--ops") && a + 1 < argc)
 			ops = strtoul(argv[++a], NULL, 0);
+		else if (!strcmp(argv[a], "--repro"))
+			repro = true;
 		else if (!strcmp(argv[a], "--watchdog") && a + 1 < argc)
 			wd = (unsigned int)strtoul(argv[++a], NULL, 0);
 		else {
@@ -617,6 +682,8 @@ int main(int argc, char **argv)
 		signal(SIGALRM, watchdog);
 		alarm(wd);
 	}
+	if (repro)
+		return run_repros();
 	for (s = 0; s < seqs; s++) {
 		struct kd_step st = { .seed = seed0 + s };
 		unsigned long n;

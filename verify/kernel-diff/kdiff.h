@@ -86,6 +86,9 @@ struct kd_rule {
 		      const struct ks_snap *G, const struct kd_diff *d);
 };
 
+/* The rule that matched last (it ended its sequence). */
+extern const struct kd_rule *kd_last_rule;
+
 const struct kd_rule *kd_rule_match(const struct kd_step *st, const struct ks_snap *L,
 				    const struct ks_snap *G, const struct kd_diff *d);
 

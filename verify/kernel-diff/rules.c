@@ -140,6 +140,8 @@ static const struct kd_rule rules[] = {
 	{ "destroy-busy-while-registered", NULL, destroy_busy_while_registered },
 };
 
+const struct kd_rule *kd_last_rule;
+
 #define NR_RULES (sizeof(rules) / sizeof(rules[0]))
 _Static_assert(NR_RULES <= sizeof(kd_stats.rule_hits) / sizeof(kd_stats.rule_hits[0]),
 	       "rule_hits has room for every rule");
@@ -154,6 +156,7 @@ const struct kd_rule *kd_rule_match(const struct kd_step *st, const struct ks_sn
 			continue;
 		if (rules[r].match(st, L, G, d)) {
 			kd_stats.rule_hits[r]++;
+			kd_last_rule = &rules[r];
 			return &rules[r];
 		}
 	}
