@@ -592,13 +592,28 @@ static const struct kd_forced repro_kick[] = {
 	{ OP_RESTORE, 0, 0 }, { OP_PUSH, 0, 0 }, { OP_TAC, 0, 0 }, { OP_RUN_TIMERS, 0, 0 },
 	{ KD_NR_OPS, 0, 0 },
 };
+/*
+ * @rules: the rules that may end it. The first reproducer differs first at
+ * the disable on 6.1 (it keeps the mask) and in a libgib that refuses to
+ * disable while registered.
+ */
 static const struct {
-	const char *rule, *rule_61;	/* 6.1 keeps the mask at destroy: it differs first */
+	const char *name;
+	const char *const rules[4];
 	const struct kd_forced *steps;
 } repros[] = {
-	{ "gisc-regs-survive-reinit", "gisc-mask-survives-destroy", repro_regs },
-	{ "kick-rearms-while-linked", "kick-rearms-while-linked", repro_kick },
+	{ "gisc-regs-survive-reinit", { "gisc-regs-survive-reinit", "gisc-mask-survives-destroy",
+					"destroy-busy-while-registered" }, repro_regs },
+	{ "kick-rearms-while-linked", { "kick-rearms-while-linked" }, repro_kick },
 };
+
+static bool among(const char *const *names, const char *name)
+{
+	for (; *names; names++)
+		if (!strcmp(*names, name))
+			return true;
+	return false;
+}
 
 static int run_repros(void)
 {
@@ -607,7 +622,7 @@ static int run_repros(void)
 
 	for (r = 0; r < sizeof(repros) / sizeof(repros[0]); r++) {
 		struct kd_step st = { .seed = 1 };
-		const char *got = "none", *want = kd_is_61 ? repros[r].rule_61 : repros[r].rule;
+		const char *got = "none";
 
 		trace_n = 0;
 		kd_last_rule = NULL;
@@ -618,8 +633,8 @@ static int run_repros(void)
 		if (kd_last_rule)
 			got = kd_last_rule->name;
 		printf("kdiff: Linux %s: reproducer of %s: ended by rule %s after %u ops\n",
-		       K->version, repros[r].rule, got, trace_n);
-		bad |= strcmp(got, want) != 0;
+		       K->version, repros[r].name, got, trace_n);
+		bad |= !among(repros[r].rules, got);
 		forced = NULL;
 		world_down();
 	}

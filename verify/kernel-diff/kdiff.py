@@ -155,9 +155,11 @@ def fetch(series):
         subprocess.run(['rm', '-rf', tmp], check=True)
         os.makedirs(tmp)
         members = ' '.join("'linux-source-%s/%s'" % (series, f) for f in FILES)
-        subprocess.run('dpkg-deb --fsys-tarfile "%s" | tar -xO ./usr/src/linux-source-%s.tar.xz'
+        subprocess.run('set -o pipefail; dpkg-deb --fsys-tarfile "%s"'
+                       ' | tar -xO ./usr/src/linux-source-%s.tar.xz'
                        ' | xz -dc | tar -x -C "%s" --strip-components=1 %s'
-                       % (deb, series, tmp, members), shell=True, check=True)
+                       % (deb, series, tmp, members), shell=True, check=True,
+                       executable='/bin/bash')
         os.rename(tmp, out)
     return version, out
 
