@@ -143,3 +143,37 @@ void kd_diff_print(FILE *f, const struct kd_diff *d, const struct ks_snap *L,
 				l->v[k].wakes, m->v[k].wakes, l->v[k].gd, m->v[k].gd);
 	}
 }
+
+void kd_outcome(const struct kd_step *st, const struct ks_snap *L)
+{
+	static unsigned long wakes_before;
+	struct kd_outcomes *o = &kd_stats.out[st->op];
+	unsigned long wakes = 0;
+	unsigned int g, i, k;
+	int value = st->rc_linux;
+
+	for (g = 0; g < KS_NG; g++)
+		for (i = 0; i < L->g[g].nv; i++)
+			wakes += L->g[g].v[i].wakes;
+	/* A new sequence starts its counts at 0. */
+	if (wakes > wakes_before && st->op != OP_GISA_INIT)
+		o->woke++;
+	wakes_before = wakes;
+	if (st->op == OP_PROCESS || st->op == OP_GAL || st->op == OP_PUSH_CUT) {
+		value = 0;
+		for (k = 0; k < L->nev; k++)
+			value += L->ev[k].kind == 1;
+	}
+	for (k = 0; k < KD_OUTCOMES; k++) {
+		if (o->count[k] && o->value[k] == value)
+			break;
+		if (!o->count[k]) {
+			o->value[k] = value;
+			break;
+		}
+	}
+	if (k < KD_OUTCOMES)
+		o->count[k]++;
+	else
+		o->other++;
+}

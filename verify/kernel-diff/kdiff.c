@@ -186,6 +186,7 @@ static bool settle(struct kd_step *st)
 	lsnap(&G);
 	kd_stats.ops[st->op]++;
 	kd_stats.total++;
+	kd_outcome(st, &L);
 	kd_diff(&L, &G, st, &d);
 	if (!d.any)
 		return true;
@@ -288,7 +289,7 @@ static const unsigned char weights[KD_NR_OPS] = {
 	[OP_RUN_TIMERS] = 5, [OP_RUN_NEXT] = 4, [OP_REGISTER] = 4, [OP_UNREGISTER] = 3,
 	[OP_SET_IAM] = 2, [OP_CLEAR_IPM] = 1, [OP_RESTORE] = 3, [OP_SET_IPM] = 2,
 	[OP_GET_IPM] = 1, [OP_TAC] = 3, [OP_CLEAR_IPM_GISC] = 1, [OP_IN_LIST] = 1,
-	[OP_GISA_INIT] = 1, [OP_GISA_ENABLE] = 1, [OP_GISA_CLEAR] = 1, [OP_GISA_DESTROY] = 1,
+	[OP_GISA_INIT] = 1, [OP_GISA_ENABLE] = 3, [OP_GISA_CLEAR] = 1, [OP_GISA_DESTROY] = 1,
 	[OP_GISA_DISABLE] = 1, [OP_VCPU_ADD] = 1, [OP_CR6] = 2, [OP_IO] = 2, [OP_STOPPED] = 2,
 	[OP_WAIT] = 5, [OP_END_WAIT] = 3, [OP_RUNNABLE] = 3, [OP_ENTER_SIE] = 4,
 	[OP_EXIT_SIE] = 3, [OP_DELIVER] = 4, [OP_KICK_SINGLE] = 2, [OP_INJECT] = 2,
@@ -309,6 +310,31 @@ static enum kd_op pick_op(void)
 static const uint64_t deltas[] = { 0, 1, 49999, 50000, 50001, 120000 };
 
 /* One random op on both sides; returns false when the sequence ends. */
+/* Every registration of guest @g dropped, one compared step each. */
+static bool let_go(const struct kd_step *st, int g)
+{
+	struct kd_step u = *st;
+	unsigned int isc;
+
+	if (!gib_guest_gisa(&W.g[g].gi))
+		return true;	/* nothing to let go of */
+	for (isc = 0; isc < 8; isc++) {
+		while (W.g[g].gi.alert.ref_count[isc]) {
+			u.op = OP_UNREGISTER;
+			u.arg = isc;
+			u.rc_libgib = gib_gisc_unregister(&W.g[g].gi, isc);
+			u.rc_linux = K->gisc_unregister(g, isc);
+			K->clear_log();
+			W.nev = 0;
+			if (!settle(&u))
+				return false;
+			if (u.rc_libgib)
+				break;	/* compared equal: an error on both sides */
+		}
+	}
+	return true;
+}
+
 /* A scripted step (--repro): the op, guest 0, vcpu 0, this ISC and argument. */
 struct kd_forced {
 	enum kd_op op;
@@ -481,6 +507,12 @@ static bool one_op(struct kd_step *st)
 			kd_stats.skipped_61_destroy++;
 			return true;
 		}
+		/*
+		 * Mostly the devices let go first, as they should; the rest
+		 * keep registrations across it (gisc-regs-survive-reinit).
+		 */
+		if (forced == NULL && rnd(4) && !let_go(st, g))
+			return false;
 		rg = st->op == OP_GISA_DESTROY ? gib_gisa_destroy(gi) : gib_gisa_disable(gi);
 		rl = st->op == OP_GISA_DESTROY ? K->gisa_destroy(g) : K->gisa_disable(g);
 		rl = st->had_gisa ? rl : -ENODEV;	/* Linux returns silently */

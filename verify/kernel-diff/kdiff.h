@@ -94,11 +94,28 @@ const struct kd_rule *kd_rule_match(const struct kd_step *st, const struct ks_sn
 
 #define KD_TRACE 40
 
+#define KD_OUTCOMES 8
+
+/*
+ * Per operation class, what Linux's side did, in up to KD_OUTCOMES kinds: the
+ * return value, or for a process call the GISAs it unlinked; and how many
+ * ops woke a vcpu.
+ */
+struct kd_outcomes {
+	int value[KD_OUTCOMES];
+	unsigned long count[KD_OUTCOMES];
+	unsigned long other, woke;
+};
+
 struct kd_stats {
 	unsigned long seqs, total, skipped_61_destroy;
 	unsigned long ops[KD_NR_OPS];
+	struct kd_outcomes out[KD_NR_OPS];
 	unsigned long rule_hits[16];
 };
+
+/* Count what @st did on Linux's side (@L after it). */
+void kd_outcome(const struct kd_step *st, const struct ks_snap *L);
 
 extern struct kd_stats kd_stats;
 extern const struct kside *K;

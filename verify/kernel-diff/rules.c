@@ -167,9 +167,21 @@ void kd_report(FILE *f)
 {
 	unsigned int o, r;
 
-	fprintf(f, "kdiff: per operation class (ops compared):\n");
-	for (o = 0; o < KD_NR_OPS; o++)
-		fprintf(f, "  %-18s %lu\n", kd_op_names[o] + 3, kd_stats.ops[o]);
+	fprintf(f, "kdiff: per operation class: ops compared; Linux's results (value x count;"
+		" unlinked GISAs for a process); ops that woke a vcpu\n");
+	for (o = 0; o < KD_NR_OPS; o++) {
+		const struct kd_outcomes *out = &kd_stats.out[o];
+		unsigned int k;
+
+		fprintf(f, "  %-15s %8lu ", kd_op_names[o] + 3, kd_stats.ops[o]);
+		for (k = 0; k < KD_OUTCOMES && out->count[k]; k++)
+			fprintf(f, " %dx%lu", out->value[k], out->count[k]);
+		if (out->other)
+			fprintf(f, " otherx%lu", out->other);
+		if (out->woke)
+			fprintf(f, "; woke %lu", out->woke);
+		fprintf(f, "\n");
+	}
 	if (kd_is_61)
 		fprintf(f, "  (6.1: %lu destroy/disable of a linked GISA not run: 6.1 spins there)\n",
 			kd_stats.skipped_61_destroy);
