@@ -599,13 +599,22 @@ struct sim_guest *sim_cycle_target(struct sim *s)
 
 void sim_cycle_begin(struct sim *s, struct sim_guest *g)
 {
-	unregister_gisc(g);
+	/* A device that keeps its registration registers again at the end. */
+	if (!s->o->cycle_keep_gisc)
+		unregister_gisc(g);
 	if (s->o->cycle == SIM_CYCLE_DISABLE) {
-		gib_gisa_disable(&g->gi);
+		/* A library that refuses while GISCs are registered: let go first. */
+		if (gib_gisa_disable(&g->gi) == -EBUSY) {
+			unregister_gisc(g);
+			gib_gisa_disable(&g->gi);
+		}
 		sim_inc(&s->st.gisa_disables, 1);
 		tr(s, g->idx + 1, SIM_TRACE_GISA, 'i', "gisa_disable", NULL);
 	} else {
-		gib_gisa_destroy(&g->gi);
+		if (gib_gisa_destroy(&g->gi) == -EBUSY) {
+			unregister_gisc(g);
+			gib_gisa_destroy(&g->gi);
+		}
 		sim_inc(&s->st.gisa_destroys, 1);
 		tr(s, g->idx + 1, SIM_TRACE_GISA, 'i', "gisa_destroy", NULL);
 	}

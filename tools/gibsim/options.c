@@ -78,6 +78,8 @@ static const struct opt_def defs[] = {
 	  "a life-cycle event every Nth GAL interruption" },
 	{ "cycle-window-ns", OPT_U64, O(cycle_window_ns), 0, 1000000000, NULL,
 	  "how long a disabled GISA stays off" },
+	{ "cycle-keep-gisc", OPT_FLAG, O(cycle_keep_gisc), 0, 0, NULL,
+	  "devices keep their GISC registrations across a cycle and register again after it" },
 	{ "threads", OPT_UINT, O(threads), 1, 64, NULL, "device threads (concurrent)" },
 	{ "drain-ns", OPT_U64, O(drain_ns), 0, NS_MAX, NULL,
 	  "longest drain after the last AI (0: 100 ms simulated, 10 s real)" },

@@ -81,6 +81,7 @@ struct sim_opts {
 	enum sim_cycle cycle;
 	uint64_t cycle_every;		/* every Nth GAL interruption */
 	uint64_t cycle_window_ns;
+	bool cycle_keep_gisc;		/* devices keep GISCs across a cycle, register again */
 	unsigned int threads;
 	uint64_t drain_ns;
 	uint64_t stall_ns;
