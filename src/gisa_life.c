@@ -183,7 +183,14 @@ static void gisa_quiesce(struct gib_guest *gi, struct gib_gisa *gisa)
 		if (gib_alert_list_origin(gi->host) & GIB_GISA_ADDR_MASK)
 			gib_process_alert_list(gi->host);
 		else
-			gib_pf_cpu_relax();	/* it is in flight elsewhere */
+			/*
+			 * In flight elsewhere: in another CPU's cut, which
+			 * runs with interrupts off (gib_pf_irq_save()), or in
+			 * a software machine's claim window (preemption off):
+			 * both end without this CPU (SPIN run
+			 * live-destroy-returns-cutter-irq-off).
+			 */
+			gib_pf_cpu_relax();
 	}
 	gib_pf_timer_cancel(&gi->timer);
 }

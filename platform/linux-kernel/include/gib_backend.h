@@ -13,6 +13,7 @@
  * cmpxchg64/32, xchg32      cmpxchg() / xchg()                 full (success)
  * fetch_or8 / fetch_and8    1-byte cmpxchg() loop              full
  * smp_mb / smp_rmb          smp_mb() / smp_rmb()               barrier
+ * irq_save / irq_restore    local_irq_save() / _restore()      compiler barrier
  * set_bit / clear_bit       set_bit() / clear_bit()            unordered RMW
  * test_and_{set,clear}_bit  test_and_{set,clear}_bit()         full
  * test_bit                  test_bit() (volatile read)         once
@@ -176,6 +177,21 @@ static inline void gib_pf_smp_rmb(void)
 static inline void gib_pf_cpu_relax(void)
 {
 	cpu_relax();
+}
+
+/** gib_pf_irq_save() - local_irq_save(): no preemption, no interrupt, even on PREEMPT_RT */
+static inline unsigned long gib_pf_irq_save(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	return flags;
+}
+
+/** gib_pf_irq_restore() - local_irq_restore() */
+static inline void gib_pf_irq_restore(unsigned long flags)
+{
+	local_irq_restore(flags);
 }
 
 /* ---- Byte order --------------------------------------------------------
