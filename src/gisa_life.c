@@ -99,6 +99,7 @@ static void gisa_publish_locked(struct gib_guest *gi, struct gib_gisa_page *page
 {
 	unsigned int isc;
 
+	gib_pf_lock_assert_held(&gi->lock);
 	page->gi = gi;
 	gi->alert.mask = 0;
 	for (isc = 0; isc < GIB_NR_ISCS; isc++)
@@ -205,6 +206,7 @@ static int gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **page
 	struct gib_gisa *gisa = gi->origin;
 	int warned;
 
+	gib_pf_lock_assert_held(&gi->lock);
 	warned = gi->alert.mask != 0;
 	GIB_PF_WRITE_ONCE(gi->alert.mask, 0);
 	/*

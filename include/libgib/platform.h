@@ -305,6 +305,16 @@ void gib_pf_lock(struct gib_pf_lock *l);
  */
 void gib_pf_unlock(struct gib_pf_lock *l);
 
+/**
+ * gib_pf_lock_assert_held() - complain unless the caller holds @l
+ * @l: the lock
+ *
+ * For the core's ``*_locked`` helpers (kernel: lockdep_assert_held(), a
+ * no-op without CONFIG_LOCKDEP; user space: aborts if the calling thread
+ * is not the owner).
+ */
+void gib_pf_lock_assert_held(struct gib_pf_lock *l);
+
 /* ---- Kick timer -------------------------------------------------------- */
 
 /**

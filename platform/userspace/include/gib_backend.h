@@ -97,9 +97,14 @@
 /**
  * struct gib_pf_lock - the core's lock: a pthread mutex
  * @mutex: lock is an acquire, unlock a release (POSIX memory synchronisation)
+ * @owner: the holding thread, for gib_pf_lock_assert_held(); valid while
+ *         @held is set
+ * @held: set by the holder after locking, cleared before unlocking
  */
 struct gib_pf_lock {
 	pthread_mutex_t mutex;
+	pthread_t owner;
+	bool held;
 };
 
 struct gib_us_clock;
@@ -348,11 +353,6 @@ static inline void gib_pf_cpu_relax(void)
 #endif
 }
 
-/* ---- Byte order -------------------------------------------------------- */
-
-/**
- * GIB_US_SWAP - whether CPU order differs from big-endian
- *
 /**
  * gib_pf_irq_save() - a compiler barrier only: user space cannot mask
  *                     preemption
@@ -381,6 +381,11 @@ static inline void gib_pf_irq_restore(unsigned long flags)
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
 
+/* ---- Byte order -------------------------------------------------------- */
+
+/**
+ * GIB_US_SWAP - whether CPU order differs from big-endian
+ *
  * From the compiler, not <endian.h>: a user who compiles with -std=c11 and
  * no feature macros must still get byte order right.
  */
