@@ -99,6 +99,7 @@ static void gisa_publish_locked(struct gib_guest *gi, struct gib_gisa_page *page
 {
 	unsigned int isc;
 
+	gib_pf_lock_assert_held(&gi->lock);
 	page->gi = gi;
 	gi->alert.mask = 0;
 	for (isc = 0; isc < GIB_NR_ISCS; isc++)
@@ -183,7 +184,14 @@ static void gisa_quiesce(struct gib_guest *gi, struct gib_gisa *gisa)
 		if (gib_alert_list_origin(gi->host) & GIB_GISA_ADDR_MASK)
 			gib_process_alert_list(gi->host);
 		else
-			gib_pf_cpu_relax();	/* it is in flight elsewhere */
+			/*
+			 * In flight elsewhere: in another CPU's cut, which
+			 * runs with interrupts off (gib_pf_irq_save()), or in
+			 * a software machine's claim window (preemption off):
+			 * both end without this CPU (SPIN run
+			 * live-destroy-returns-cutter-irq-off).
+			 */
+			gib_pf_cpu_relax();
 	}
 	gib_pf_timer_cancel(&gi->timer);
 }
@@ -198,6 +206,7 @@ static int gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **page
 	struct gib_gisa *gisa = gi->origin;
 	int warned;
 
+	gib_pf_lock_assert_held(&gi->lock);
 	warned = gi->alert.mask != 0;
 	GIB_PF_WRITE_ONCE(gi->alert.mask, 0);
 	/*
