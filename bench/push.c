@@ -9,9 +9,9 @@
  *   reader section, IPM OR (a CAS), the look for a vcpu in SIE, the claim
  *   (a CAS on the GISA word: IAM := 0, link := origin), the link (a CAS on
  *   the origin) and two statistics counters. More than a push.
- * - "claim+link": the push alone: the machine model's own gib_us_claim()
- *   and gib_us_link() (<libgib-us/push.h>, which gib_us_machine_raise_ai()
- *   uses): the stack push plus the GISA-word work the issue asks about.
+ * - "claim+link": the push alone: the machines' own gib_machine_claim()
+ *   and gib_machine_link() (<libgib/machine_push.h>, which both software
+ *   machines use): the stack push plus the GISA-word work the issue asks about.
  *
  * Each thread pushes its own K GISAs (or K stack nodes spaced 256 bytes
  * apart, as GISA slots are) per round onto one shared list; between rounds
@@ -25,7 +25,7 @@
 #include <urcu/lfstack.h>
 #include "bench.h"
 #include "bench_host.h"
-#include <libgib-us/push.h>
+#include <libgib/machine_push.h>
 
 #define MAX_THREADS 2
 
@@ -76,9 +76,9 @@ BENCH_NOINLINE static void push_claim_link(struct gib_gisa *gisa, struct gib_blo
 {
 	uint32_t origin;
 
-	/* The machine model's own claim and link (<libgib-us/push.h>). */
-	if (gib_us_claim(gisa, gib, gib_isc_mask(BENCH_GISC), &origin) == GIB_US_CLAIMED)
-		gib_us_link(gisa, gib, origin);
+	/* The machine model's own claim and link (<libgib/machine_push.h>). */
+	if (gib_machine_claim(gisa, gib, gib_isc_mask(BENCH_GISC), &origin) == GIB_MACHINE_CLAIMED)
+		gib_machine_link(gisa, gib, origin);
 }
 
 static void push_all(unsigned int t)

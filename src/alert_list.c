@@ -51,6 +51,7 @@ int gib_process_alert_list(struct gib_host *host)
 {
 	struct gib_block *gib;
 	unsigned int pass = 0;
+	unsigned long flags;
 	bool final = false;
 	int total = 0;
 
@@ -60,6 +61,13 @@ int gib_process_alert_list(struct gib_host *host)
 	if (!gib)
 		return -ENODEV;
 
+	/*
+	 * Not preempted while we hold a cut (the origin reads NONE): a caller
+	 * in process context (gib_gisa_destroy()) must not be kept from
+	 * unlinking by a task that spins for a GISA of its cut, e.g. another
+	 * guest's destroy (SPIN run prefix-live-destroy-preempted-cutter).
+	 */
+	flags = gib_pf_irq_save();
 	for (;;) {
 		uint32_t store = final ? GIB_NULL_GISA_ADDR : GIB_NONE_GISA_ADDR;
 		uint32_t value;
@@ -88,6 +96,7 @@ int gib_process_alert_list(struct gib_host *host)
 		/* A cut ending in NONE came wholly while we held the list. */
 		final = value & GIB_NONE_GISA_ADDR;
 	}
+	gib_pf_irq_restore(flags);
 	return total;
 }
 

@@ -105,6 +105,7 @@ static void gisa_publish_locked(struct gib_guest *gi, struct gib_gisa_page *page
 {
 	unsigned int isc;
 
+	gib_pf_lock_assert_held(&gi->lock);
 	page->gi = gi;
 	gi->alert.mask = 0;
 	for (isc = 0; isc < GIB_NR_ISCS; isc++)
@@ -189,7 +190,14 @@ static void gisa_quiesce(struct gib_guest *gi, struct gib_gisa *gisa)
 		if (gib_alert_list_origin(gi->host) & GIB_GISA_ADDR_MASK)
 			gib_process_alert_list(gi->host);
 		else
-			gib_pf_cpu_relax();	/* it is in flight elsewhere */
+			/*
+			 * In flight elsewhere: in another CPU's cut, which
+			 * runs with interrupts off (gib_pf_irq_save()), or in
+			 * a software machine's claim window (preemption off):
+			 * both end without this CPU (SPIN run
+			 * live-destroy-returns-cutter-irq-off).
+			 */
+			gib_pf_cpu_relax();
 	}
 	gib_pf_timer_cancel(&gi->timer);
 }
@@ -219,6 +227,7 @@ static void gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **pag
 {
 	struct gib_gisa *gisa = gi->origin;
 
+	gib_pf_lock_assert_held(&gi->lock);
 	/*
 	 * Stop the kick timer first: a run that read the old alert mask must
 	 * not re-arm the IAM after set_iam(0). Later runs, started by our own

@@ -68,8 +68,18 @@
  *   DESTROY_WAIT       (c) destroy waits for someone else to unlink
  *   DESTROY_NOPROCESS  (d) destroy does not process the list
  *   NO_SELF_CHECK      the claim does not re-read an origin naming itself
+ *                      (asserts at the self-claim itself)
+ *   ORIGIN_ONCE        the kernel software machine's claim before the shared
+ *                      <libgib/machine_push.h>: the origin is read once and
+ *                      never compared with the GISA's own address; nothing
+ *                      is asserted at the claim, the cut's walk finds the
+ *                      consequence (a GISA linked to itself)
  *   UNLINK_THEN_KICK   only the order of FIX_UNLINK_FIRST, nothing else
  *   WAITPATH           a vcpu's wait-path restore races destroy
+ *   WITH_CUTTER        another guest's destroy processes the list in process
+ *                      context and may be preempted holding its cut, until
+ *                      Destroy returns (one CPU, SCHED_FIFO)
+ *   FIX_CUTTER_IRQ_OFF that cutter processes with interrupts off
  *   IAM_EXACT          at quiescence require IAM == alert_mask exactly
  */
 
@@ -140,6 +150,7 @@ bool ddone;			/* destroy has returned */
 byte pdone;			/* pushers that finished */
 bool regdone;
 bool wdone;
+bool cdone;			/* the process-context cutter has returned */
 #if HOST_CPUS == 1
 bool cpu;			/* the one host CPU is taken */
 #define CPU_FREE	(!cpu)
@@ -223,6 +234,23 @@ inline walk(v)
 	od
 }
 
+/*
+ * A process-context cutter (pl_stall, WITH_CUTTER only) may be preempted
+ * while it holds a cut: on one CPU under SCHED_FIFO by destroy of another
+ * guest, which then spins; it runs again only once that destroy returned.
+ */
+inline preempt_point()
+{
+#ifdef WITH_CUTTER
+	if
+	:: pl_stall && !ddone -> ddone	/* preempted until destroy returns */
+	:: true -> skip
+	fi
+#else
+	skip
+#endif
+}
+
 /* gib_process_alert_list(), and the variants of it. */
 inline process_list()
 {
@@ -266,6 +294,7 @@ inline process_list()
 		fi;
 		check_cut(pl_v)
 	   }
+		preempt_point();	/* holding the cut, origin NONE */
 		walk(pl_v);		/* leaves the terminator in pl_v */
 		if
 		:: pl_final -> break
@@ -278,7 +307,7 @@ inline process_list()
 	pl_v = 0
 }
 
-#define LIST_LOCALS byte pl_v, pl_g, pl_nxt, cw, cn, pl_pass; bool pl_final
+#define LIST_LOCALS byte pl_v, pl_g, pl_nxt, cw, cn, pl_pass; bool pl_final, pl_stall
 
 /*
  * gib_gisa_get_ipm_or_restore_iam(): read the word, then (after a read
@@ -393,7 +422,11 @@ claim:
 			assert(alive[g]);
 			if
 			:: link[g] == A(g) && (iam[g] & b) && (ipm[g] & b) ->
-#ifndef NO_SELF_CHECK
+#if defined(ORIGIN_ONCE)
+				/* the kernel machine's old claim: no check; what
+				 * follows (a self-loop a cut walks) is the finding */
+				skip;
+#elif !defined(NO_SELF_CHECK)
 				if
 				:: o == A(g) -> goto claim	/* stale: read again */
 				:: else -> skip
@@ -603,6 +636,25 @@ proctype Destroy()
 	atomic { CPU_GIVE; ddone = 1 }
 }
 
+#ifdef WITH_CUTTER
+/*
+ * Issue 11, defect 4: gib_gisa_destroy() of another guest processing the
+ * list itself, in process context. Before the fix it can be preempted
+ * holding a cut (preempt_point); with FIX_CUTTER_IRQ_OFF it processes with
+ * interrupts off (gib_pf_irq_save()) and can only be preempted before or
+ * after, holding nothing.
+ */
+proctype Cutter()
+{
+	LIST_LOCALS;
+#ifndef FIX_CUTTER_IRQ_OFF
+	pl_stall = 1;
+#endif
+	process_list();
+	cdone = 1
+}
+#endif
+
 #ifdef WAITPATH
 /* A vcpu of guest WG going to enabled wait: its restore races destroy (WG
  * = DG) or GISC registration (WG = 0). */
@@ -642,7 +694,7 @@ proctype Check()
 {
 	byte g;
 	atomic {
-		pdone == NPUSH && regdone && ddone && wdone && !gal && !busy &&
+		pdone == NPUSH && regdone && ddone && wdone && cdone && !gal && !busy &&
 		!timer_q[0] && !timer_q[1] && !timer_run[0] && !timer_run[1] ->
 		assert(origin == NULLA);
 		do
@@ -706,6 +758,11 @@ init
 		run Wait();
 #else
 		wdone = 1;
+#endif
+#ifdef WITH_CUTTER
+		run Cutter();
+#else
+		cdone = 1;
 #endif
 #if PUSHES > 0
 		run Check();

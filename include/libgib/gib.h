@@ -124,6 +124,10 @@ int gib_destroy(struct gib_host *host);
  * fast the machine links; another CPU storing NULL meanwhile (a concurrent
  * gib_gisa_destroy()) can add a pass. Safe to run on several CPUs at once.
  *
+ * Context: any; the whole processing runs inside gib_pf_irq_save() (kernel:
+ * interrupts off), so a process-context caller is never preempted while it
+ * holds a cut. The kick and the trace hooks it calls run there too.
+ *
  * Return: the number of GISAs unlinked; -EINVAL if @host is NULL; -ENODEV if
  * it has no GIB.
  */

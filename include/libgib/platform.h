@@ -163,6 +163,29 @@ static inline void gib_pf_smp_rmb(void);
  */
 static inline void gib_pf_cpu_relax(void);
 
+/**
+ * gib_pf_irq_save() - stay on this CPU, neither preempted nor interrupted,
+ *                     until gib_pf_irq_restore()
+ *
+ * Brackets the host's processing of the alert list: gib_process_alert_list()
+ * holds a cut-off list while the origin reads NONE, and another CPU's
+ * gib_gisa_destroy() may spin until a GISA of that cut is unlinked. Were the
+ * processing preempted there, every GISA linked meanwhile would raise no GAL
+ * interruption until it ran again, and a spinning destroy of higher priority
+ * on its CPU would keep it from ever running (SPIN run
+ * prefix-live-destroy-preempted-cutter). Sections nest; the GAL interruption
+ * handler runs so already. Orders nothing; a compiler barrier at least.
+ *
+ * Return: the state for gib_pf_irq_restore().
+ */
+static inline unsigned long gib_pf_irq_save(void);
+
+/**
+ * gib_pf_irq_restore() - end a gib_pf_irq_save() section
+ * @flags: what gib_pf_irq_save() returned
+ */
+static inline void gib_pf_irq_restore(unsigned long flags);
+
 /* ---- Byte order -------------------------------------------------------- */
 
 /**
@@ -281,6 +304,16 @@ void gib_pf_lock(struct gib_pf_lock *l);
  * @l: the lock
  */
 void gib_pf_unlock(struct gib_pf_lock *l);
+
+/**
+ * gib_pf_lock_assert_held() - complain unless the caller holds @l
+ * @l: the lock
+ *
+ * For the core's ``*_locked`` helpers (kernel: lockdep_assert_held(), a
+ * no-op without CONFIG_LOCKDEP; user space: aborts if the calling thread
+ * is not the owner).
+ */
+void gib_pf_lock_assert_held(struct gib_pf_lock *l);
 
 /* ---- Kick timer -------------------------------------------------------- */
 

@@ -20,7 +20,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/kthread.h>
-#include <linux/wait.h>
+#include <linux/rcuwait.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/completion.h>
@@ -89,8 +89,9 @@ struct st_guest;
 struct st_vcpu {
 	struct gib_vcpu vcpu;
 	struct st_guest *tg;
-	wait_queue_head_t wq;
+	struct rcuwait wait;
 	atomic_t woken;
+	atomic_t woken_hardirq;
 	struct task_struct *task;
 };
 
@@ -103,6 +104,7 @@ struct st_guest {
 
 /* Trace counters, also bumped from hard-irq context. */
 static atomic_t st_unlinked;
+static atomic_t st_unlinked_irqs_on;
 static atomic_t st_cuts;
 
 static void st_trace_cut(void *priv, struct gib_host *host, unsigned int pass,
@@ -114,6 +116,9 @@ static void st_trace_cut(void *priv, struct gib_host *host, unsigned int pass,
 static void st_trace_unlink(void *priv, struct gib_guest *gi)
 {
 	atomic_inc(&st_unlinked);
+	/* Processing runs with interrupts off, from any caller (issue 11). */
+	if (!irqs_disabled())
+		atomic_inc(&st_unlinked_irqs_on);
 }
 
 static const struct gib_trace_ops st_trace = {
@@ -126,7 +131,14 @@ static void st_wake_vcpu(struct gib_guest *gi, struct gib_vcpu *vcpu)
 	struct st_vcpu *tv = vcpu->priv;
 
 	atomic_inc(&tv->woken);
-	wake_up(&tv->wq);
+	if (in_hardirq())
+		atomic_inc(&tv->woken_hardirq);
+	/*
+	 * KVM's own vcpu wake-up primitive: raw locks only, so it may run in
+	 * the hard-irq kick timer even on PREEMPT_RT (a wait queue's
+	 * spinlock_t sleeps there).
+	 */
+	rcuwait_wake_up(&tv->wait);
 }
 
 static const struct gib_guest_ops st_ops = {
@@ -175,7 +187,7 @@ static struct st_guest *st_guest(struct gib_host *host, unsigned int nr_vcpus)
 		struct st_vcpu *tv = &tg->v[i];
 
 		tv->tg = tg;
-		init_waitqueue_head(&tv->wq);
+		rcuwait_init(&tv->wait);
 		/* Sparse ids: the bitmaps must use the index. */
 		CHECK_EQ(gib_vcpu_add(&tg->gi, &tv->vcpu, i * 100, tv), i);
 	}
@@ -780,11 +792,14 @@ static void case_kick_timer(void)
 	CHECK_EQ(gib_kick_one_vcpu(&tg->gi, 0x10), 1);
 	CHECK(!gib_vcpu_runnable(v1));
 	atomic_set(&tg->v[1].woken, 0);
+	atomic_set(&tg->v[1].woken_hardirq, 0);
 
 	/* The machine alerts; the GAL schedules the kick timer. */
 	CHECK_EQ(gib_soft_raise_ai(&tg->gi, 3, &res), 0);
 	CHECK(res.linked && res.gal);
 	CHECK(WAIT_FOR(atomic_read(&tg->v[1].woken) >= 1, 5000));
+	/* By the timer in hard irq, even on PREEMPT_RT (HRTIMER_MODE_REL_HARD). */
+	CHECK_EQ(atomic_read(&tg->v[1].woken_hardirq), 1);
 	/* Kicked and not yet running: the timer does not wake it again. */
 	usleep_range(5000, 6000);
 	CHECK_EQ(atomic_read(&tg->v[1].woken), 1);
@@ -876,6 +891,8 @@ static void case_destroy_linked(void)
 	CHECK_EQ(gib_gisc_unregister(&tg->gi, 1), 0);
 	d->gi = &tg->gi;
 	init_completion(&d->done);
+	atomic_set(&st_unlinked, 0);
+	atomic_set(&st_unlinked_irqs_on, 0);
 	k = kthread_run(st_destroy_fn, d, "gib_st_destroy");
 	if (!CHECK(!IS_ERR(k))) {
 		kfree(d);
@@ -888,6 +905,9 @@ static void case_destroy_linked(void)
 	}
 	CHECK_EQ(d->rc, 0);
 	kfree(d);
+	/* Destroy processed the list itself, in a kthread: with irqs off. */
+	CHECK(atomic_read(&st_unlinked) >= 1);
+	CHECK_EQ(atomic_read(&st_unlinked_irqs_on), 0);
 	CHECK(!gib_guest_gisa(&tg->gi));
 	CHECK_EQ(st_origin(host), GIB_NULL_GISA_ADDR);
 	CHECK_EQ(host->nr_gisas, 0);
@@ -946,8 +966,9 @@ static int st_vcpu_fn(void *arg)
 		rc = gib_vcpu_prepare_wait(v);
 		rcu_read_unlock();
 		if (rc == 0) {
-			wait_event_interruptible(tv->wq, st_vcpu_runnable(v) ||
-						 kthread_should_stop());
+			/* As KVM's vcpu halt: one waiter, raw-lock wake-ups. */
+			rcuwait_wait_event(&tv->wait, st_vcpu_runnable(v) ||
+					   kthread_should_stop(), TASK_INTERRUPTIBLE);
 			gib_vcpu_end_wait(v);
 		}
 		cond_resched();

@@ -14,6 +14,7 @@
 #include <linux/irq_work.h>
 
 #include <gib_kernel.h>
+#include <libgib/machine_push.h>
 #include "swmachine.h"
 
 /* The GAL interruption: runs the core's handler in hard-irq context. */
@@ -49,18 +50,16 @@ int gib_soft_set_gib(struct gib_host *host, u32 gib_maddr)
 }
 
 /*
- * Step 3: alert. Claim the GISA (IAM := 0, next_alert := the origin read
- * before) with one CAS of its first doubleword, then CAS-link it at the head
- * of the alert list, and raise a GAL if the origin it replaced was NULL.
+ * Step 3: alert. The claim and the link are the one implementation every
+ * software machine shares (<libgib/machine_push.h>), so that the SPIN model,
+ * the user-space machine and this one run the same code.
  */
 static void gib_soft_alert(struct gib_host *host, struct gib_gisa *gisa,
 			   u8 mask, struct gib_soft_ai *res)
 {
 	/* Once: published by gib_init() after "set GIB". */
 	struct gib_block *gib = READ_ONCE(host->gib);
-	u32 self = gib_gisa_maddr(gisa);
-	u32 origin, seen32;
-	u64 raw, w, nw, seen;
+	u32 origin;
 
 	if (!gib)
 		return;
@@ -71,43 +70,10 @@ static void gib_soft_alert(struct gib_host *host, struct gib_gisa *gisa,
 	 * short and never preempted (the real machine does it in one go).
 	 */
 	preempt_disable();
-	origin = gib_pf_load32(&gib->alert_list_origin);	/* big-endian */
-	raw = gib_pf_load64(&gisa->word);
-	for (;;) {
-		w = gib_pf_be64_to_cpu(raw);
-		/* Not enabled for alerts, or linked already: nothing to do. */
-		if (!(w & GIB_GISA_W_IAM & mask) || (u32)(w >> 32) != self)
-			goto out;
-		/* Keep IPM and the mode bytes; IAM := 0 (one alert at most). */
-		nw = (u64)gib_pf_be32_to_cpu(origin) << 32 |
-		     (w & 0xffffff00ull);
-		/*
-		 * Claim: fully ordered on success. Pairs with the CAS of
-		 * gib_gisa_set_iam() and get_ipm_or_restore_iam(): each sees
-		 * the other's doubleword or fails; neither can re-arm the IAM
-		 * of a claimed GISA, and we cannot claim one whose link the
-		 * host has not written back yet (release store in the cut).
-		 */
-		seen = gib_pf_cmpxchg64(&gisa->word, raw, gib_pf_cpu_to_be64(nw));
-		if (seen == raw)
-			break;
-		raw = seen;
-	}
+	if (gib_machine_claim(gisa, gib, mask, &origin) != GIB_MACHINE_CLAIMED)
+		goto out;	/* not armed, linked already, or taken meanwhile */
 	res->linked = true;
-	for (;;) {
-		/*
-		 * Link: fully ordered on success, so the link word stored
-		 * before is visible to the host whose exchange takes the
-		 * origin (its xchg() is fully ordered too).
-		 */
-		seen32 = gib_pf_cmpxchg32(&gib->alert_list_origin, origin,
-					  gib_pf_cpu_to_be32(self));
-		if (seen32 == origin)
-			break;
-		origin = seen32;
-		/* Ours alone: no cut can reach the GISA before the CAS. */
-		gib_pf_store32(&gisa->next_alert, origin);
-	}
+	origin = gib_machine_link(gisa, gib, origin);
 	atomic_long_inc(&host->pf.linked);	/* statistics, unordered */
 	if (gib_pf_be32_to_cpu(origin) == GIB_NULL_GISA_ADDR) {
 		res->gal = true;

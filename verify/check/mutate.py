@@ -72,9 +72,6 @@ GROUPS = {"e-restore-exact": ["e-restore-exact", "e2-restore-exact-value"]}
 def copy_tree(dst):
     for d in ("include", "src", "platform/check", "verify/check"):
         shutil.copytree(os.path.join(TOP, d), os.path.join(dst, d))
-    os.makedirs(os.path.join(dst, "platform/userspace/include/libgib-us"))
-    shutil.copy(os.path.join(TOP, "platform/userspace/include/libgib-us/push.h"),
-                os.path.join(dst, "platform/userspace/include/libgib-us/push.h"))
 
 
 def apply(dst, name):
@@ -99,7 +96,6 @@ def build(dst, cc):
     cmd = [cc, "-std=c11", "-D_GNU_SOURCE", "-O2", "-fno-strict-aliasing", "-w",
            "-I", os.path.join(dst, "include"),
            "-I", os.path.join(dst, "platform/check/include"),
-           "-I", os.path.join(dst, "platform/userspace/include"),
            "-o", exe] + srcs
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode:

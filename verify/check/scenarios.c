@@ -9,7 +9,7 @@
  * a GISA freed while linked, a deadlock or a call that does not terminate.
  */
 #include "check.h"
-#include <libgib-us/push.h>
+#include <libgib/machine_push.h>
 #include <string.h>
 
 /* ---- Fixture: one host, up to two guests with one vcpu each ------------- */
@@ -87,12 +87,12 @@ static void push_ex(struct ck_guest *g, unsigned int isc, bool stray)
 		raised = stray || (g->dev & gib_isc_mask(isc));
 		if (raised)
 			gisa->ipm |= gib_isc_mask(isc);	/* atomic: no point in between */
-		if (raised && ck_claim(gisa, gib, gib_isc_mask(isc), &origin) == GIB_US_CLAIMED) {
+		if (raised && ck_claim(gisa, gib, gib_isc_mask(isc), &origin) == GIB_MACHINE_CLAIMED) {
 			/* A claim with our own address links the GISA to itself. */
 			if (gib_pf_be32_to_cpu(origin) == gib_gisa_maddr(gisa))
 				gib_ck_fail("GISA 0x%x claimed with its own address: linked to itself",
 					    gib_gisa_maddr(gisa));
-			if (gib_pf_be32_to_cpu(gib_us_link(gisa, gib, origin)) == GIB_NULL_GISA_ADDR)
+			if (gib_pf_be32_to_cpu(gib_machine_link(gisa, gib, origin)) == GIB_NULL_GISA_ADDR)
 				gib_ck_raise_gal(&host);
 		}
 	}

@@ -208,6 +208,28 @@ static inline void gib_pf_cpu_relax(void)
 	gib_ck_relax();
 }
 
+/**
+ * gib_pf_irq_save() - nothing to do: a checker thread is a CPU of its own
+ *
+ * The checker's threads stand for CPUs, which no task of the same CPU
+ * preempts; other threads run concurrently as other CPUs do.
+ *
+ * Return: 0.
+ */
+static inline unsigned long gib_pf_irq_save(void)
+{
+	return 0;
+}
+
+/**
+ * gib_pf_irq_restore() - end of a gib_pf_irq_save() section: nothing to do
+ * @flags: ignored
+ */
+static inline void gib_pf_irq_restore(unsigned long flags)
+{
+	(void)flags;
+}
+
 /* ---- Byte order -------------------------------------------------------- */
 
 /** GIB_CK_SWAP - whether CPU order differs from big-endian */

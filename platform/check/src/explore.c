@@ -459,6 +459,12 @@ void gib_pf_lock(struct gib_pf_lock *l)
 	l->owner = running ? cur + 1 : CK_MAX_THREADS + 1;
 }
 
+void gib_pf_lock_assert_held(struct gib_pf_lock *l)
+{
+	if (l->owner != (running ? cur + 1 : CK_MAX_THREADS + 1))
+		gib_ck_fail("a *_locked helper ran without the lock");
+}
+
 void gib_pf_unlock(struct gib_pf_lock *l)
 {
 	gib_ck_point(NULL);

@@ -97,9 +97,14 @@
 /**
  * struct gib_pf_lock - the core's lock: a pthread mutex
  * @mutex: lock is an acquire, unlock a release (POSIX memory synchronisation)
+ * @owner: the holding thread, for gib_pf_lock_assert_held(); valid while
+ *         @held is set
+ * @held: set by the holder after locking, cleared before unlocking
  */
 struct gib_pf_lock {
 	pthread_mutex_t mutex;
+	pthread_t owner;
+	bool held;
 };
 
 struct gib_us_clock;
@@ -346,6 +351,34 @@ static inline void gib_pf_cpu_relax(void)
 #else
 	caa_cpu_relax();
 #endif
+}
+
+/**
+ * gib_pf_irq_save() - a compiler barrier only: user space cannot mask
+ *                     preemption
+ *
+ * What the kernel gets from local_irq_save() user space gets from its
+ * scheduler: libgib's threads run under a time-sharing policy (SCHED_OTHER)
+ * and no library path runs in a signal handler, so a thread preempted while
+ * it processes the list runs again while another thread spins for it. A
+ * program that runs them under SCHED_FIFO on one CPU loses that guarantee.
+ *
+ * Return: 0.
+ */
+static inline unsigned long gib_pf_irq_save(void)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/**
+ * gib_pf_irq_restore() - a compiler barrier only (see gib_pf_irq_save())
+ * @flags: ignored
+ */
+static inline void gib_pf_irq_restore(unsigned long flags)
+{
+	(void)flags;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
 
 /* ---- Byte order -------------------------------------------------------- */

@@ -3,11 +3,11 @@
  * The machine's side of an adapter interruption (spec section 4), lock-free.
  *
  * Step 3's claim and link, and the lock-free argument for them, are in
- * <libgib-us/push.h>.
+ * <libgib/machine_push.h>.
  */
 #include "machine_internal.h"
 #include <libgib-us/rcu.h>
-#include <libgib-us/push.h>
+#include <libgib/machine_push.h>
 
 /*
  * Step 2: a vcpu of @gi in SIE that takes @mask, or NULL.
@@ -48,20 +48,20 @@ static bool alert(struct gib_us_machine *m, struct gib_gisa *gisa, uint8_t mask,
 		return false;
 	}
 	gib = gib_pf_maddr_to_virt(gib_maddr);
-	switch (gib_us_claim(gisa, gib, mask, &origin)) {
-	case GIB_US_CLAIM_NOT_ARMED:
+	switch (gib_machine_claim(gisa, gib, mask, &origin)) {
+	case GIB_MACHINE_CLAIM_NOT_ARMED:
 		res->outcome = GIB_US_AI_PENDING;
 		return false;
-	case GIB_US_CLAIM_TAKEN:
+	case GIB_MACHINE_CLAIM_TAKEN:
 		res->outcome = GIB_US_AI_TAKEN_BY_OTHER;
 		return false;
-	case GIB_US_CLAIMED:
+	case GIB_MACHINE_CLAIMED:
 		break;
 	}
 	hook = __atomic_load_n(&m->claim_hook, __ATOMIC_ACQUIRE);
 	if (hook)
 		hook(m, gisa, m->claim_hook_priv);
-	origin = gib_us_link(gisa, gib, origin);
+	origin = gib_machine_link(gisa, gib, origin);
 	res->old_origin = gib_pf_be32_to_cpu(origin);
 	GIB_US_COUNT(m, linked);
 	if (res->old_origin == GIB_NULL_GISA_ADDR) {

@@ -1,10 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /**
- * DOC: the machine model's push: claim a GISA, then link it
+ * DOC: a software machine's push: claim a GISA, then link it
  *
  * The hardware links an alerted GISA in one interlocked step; a software
- * machine cannot, so step 3 of spec section 4 is a *claim* and a *link*:
+ * machine cannot, so step 3 of spec section 4 is a *claim* and a *link*.
+ * This header is the one implementation of the two for every software
+ * machine: the user-space machine model (platform/userspace), the kernel's
+ * software machine (platform/linux-kernel/swmachine.c) and the benchmark
+ * use it, and the SPIN model (verify/gib.pml, Pusher) re-tells it. It uses
+ * only contract operations, so each backend builds it as it is.
  *
+ * - The claim reads the origin and the word again on every retry, and never
+ *   claims with an origin naming the GISA itself: a stale origin (read
+ *   before a cut took the GISA off the list, then unlinked and re-armed it)
+ *   would store next_alert == self, a GISA linked to itself once it is
+ *   linked (verify/ run prefix-origin-once-self-link).
  * - The claim is one CAS on the GISA's first doubleword: IAM := 0 and
  *   next_alert := the origin just read, only if the IAM still has the ISC
  *   and next_alert is still the GISA's own address. From then on the GISA
@@ -19,38 +29,41 @@
  *
  * Between the two the GISA is in no list yet: a host cut cannot see it, and
  * gib_gisa_destroy() retries until the link lands and a cut unlinks it.
- * gib_us_machine_raise_ai() uses these; they are public (inline) so that a
- * benchmark measures this very code.
+ * They are inline so that a benchmark (bench/push.c) measures this very
+ * code. The caller stays in a reader section of the backend (the GISA must
+ * not be freed meanwhile) and keeps claim to link short: gib_gisa_destroy()
+ * spins while a GISA is claimed and not yet linked.
  */
-#ifndef LIBGIB_US_PUSH_H
-#define LIBGIB_US_PUSH_H
+#ifndef LIBGIB_MACHINE_PUSH_H
+#define LIBGIB_MACHINE_PUSH_H
 
 #include <libgib/gib.h>
 
 /**
- * enum gib_us_claim - what a claim found
- * @GIB_US_CLAIMED: the GISA is ours to link
- * @GIB_US_CLAIM_NOT_ARMED: the IAM lacks the ISC, or the GISA is linked
- * @GIB_US_CLAIM_TAKEN: the IPM bit was taken since it was set: nothing to
- *                      alert for
+ * enum gib_machine_claim_result - what a claim found
+ * @GIB_MACHINE_CLAIMED: the GISA is ours to link
+ * @GIB_MACHINE_CLAIM_NOT_ARMED: the IAM lacks the ISC, or the GISA is linked
+ * @GIB_MACHINE_CLAIM_TAKEN: the IPM bit was taken since it was set: nothing
+ *                           to alert for
  */
-enum gib_us_claim {
-	GIB_US_CLAIMED = 0,
-	GIB_US_CLAIM_NOT_ARMED = 1,
-	GIB_US_CLAIM_TAKEN = 2,
+enum gib_machine_claim_result {
+	GIB_MACHINE_CLAIMED = 0,
+	GIB_MACHINE_CLAIM_NOT_ARMED = 1,
+	GIB_MACHINE_CLAIM_TAKEN = 2,
 };
 
 /**
- * gib_us_claim() - step 3a: take the right to link @gisa
+ * gib_machine_claim() - step 3a: take the right to link @gisa
  * @gisa: the GISA
  * @gib: the GIB whose list it joins
  * @mask: the ISC's mask bit
  * @origin: receives the origin (memory order) the claim wrote into next_alert
  *
- * Return: the enum gib_us_claim outcome.
+ * Return: the enum gib_machine_claim_result outcome.
  */
-static inline enum gib_us_claim gib_us_claim(struct gib_gisa *gisa, const struct gib_block *gib,
-					     uint8_t mask, uint32_t *origin)
+static inline enum gib_machine_claim_result
+gib_machine_claim(struct gib_gisa *gisa, const struct gib_block *gib, uint8_t mask,
+		  uint32_t *origin)
 {
 	uint32_t self = gib_gisa_maddr(gisa);
 	uint64_t raw = gib_pf_load64(&gisa->word);
@@ -59,9 +72,9 @@ static inline enum gib_us_claim gib_us_claim(struct gib_gisa *gisa, const struct
 		uint64_t w = gib_pf_be64_to_cpu(raw), nw, seen;
 
 		if (!(w & mask) || (uint32_t)(w >> 32) != self)
-			return GIB_US_CLAIM_NOT_ARMED;	/* alerted, not re-armed; or linked */
+			return GIB_MACHINE_CLAIM_NOT_ARMED;	/* alerted, not re-armed; or linked */
 		if (!((w >> GIB_GISA_W_IPM_SHIFT) & mask))
-			return GIB_US_CLAIM_TAKEN;
+			return GIB_MACHINE_CLAIM_TAKEN;
 		*origin = gib_pf_load32(&gib->alert_list_origin);
 		if (*origin == gib_pf_cpu_to_be32(self)) {
 			/*
@@ -85,21 +98,21 @@ static inline enum gib_us_claim gib_us_claim(struct gib_gisa *gisa, const struct
 		 */
 		seen = gib_pf_cmpxchg64(&gisa->word, raw, gib_pf_cpu_to_be64(nw));
 		if (seen == raw)
-			return GIB_US_CLAIMED;
+			return GIB_MACHINE_CLAIMED;
 		raw = seen;
 	}
 }
 
 /**
- * gib_us_link() - step 3b: put the claimed @gisa at the head of the list
- * @gisa: the GISA, claimed by gib_us_claim()
+ * gib_machine_link() - step 3b: put the claimed @gisa at the head of the list
+ * @gisa: the GISA, claimed by gib_machine_claim()
  * @gib: the GIB
  * @old: the origin the claim wrote into next_alert (memory order)
  *
  * Return: the origin it replaced (memory order); %GIB_NULL_GISA_ADDR means
  * the caller raises one GAL interruption.
  */
-static inline uint32_t gib_us_link(struct gib_gisa *gisa, struct gib_block *gib, uint32_t old)
+static inline uint32_t gib_machine_link(struct gib_gisa *gisa, struct gib_block *gib, uint32_t old)
 {
 	uint32_t self_be = gib_pf_cpu_to_be32(gib_gisa_maddr(gisa));
 
@@ -124,4 +137,4 @@ static inline uint32_t gib_us_link(struct gib_gisa *gisa, struct gib_block *gib,
 	}
 }
 
-#endif /* LIBGIB_US_PUSH_H */
+#endif /* LIBGIB_MACHINE_PUSH_H */
