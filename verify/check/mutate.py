@@ -48,9 +48,9 @@ MUTANTS = {
         "src/gisa_life.c",
         "\t\tif (gib_alert_list_origin(gi->host) & GIB_GISA_ADDR_MASK)\n"
         "\t\t\tgib_process_alert_list(gi->host);\n"
-        "\t\telse\n"
-        "\t\t\tgib_pf_cpu_relax();\t/* it is in flight elsewhere */\n",
-        "\t\tgib_process_alert_list(gi->host);\t/* MUTANT: also on a marker */\n",
+        "\t\telse\n",
+        "\t\tgib_process_alert_list(gi->host);\t/* MUTANT: also on a marker */\n"
+        "\t\tif (0)\n",
         "destroy-pushers", 1,
         "destroy's quiesce cuts the list while the origin holds a marker"),
     "e-restore-exact": (
