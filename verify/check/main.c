@@ -65,7 +65,8 @@ int main(int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		gib_ck_explore(sc, b, 0, &st);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		printf("%-16s bound %u: %10llu schedules %12llu steps %6lu end states %6.1f s  %s%s\n",
+		printf("%-16s bound %u: %10llu schedules %12llu steps %6lu end states "
+		       "%6.1f s  %s%s\n",
 		       sc->name, b, st.schedules, st.steps, st.end_states,
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		       st.failed ? "FAILED: " : "ok", st.failed ? st.msg : "");

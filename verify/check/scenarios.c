@@ -79,6 +79,7 @@ static void push_ex(struct ck_guest *g, unsigned int isc, bool stray)
 	struct gib_gisa *gisa;
 	uint32_t origin;
 	bool raised;
+	uint32_t self;
 
 	gib_ck_read_lock();
 	gisa = gib_guest_gisa(&g->gi);
@@ -87,12 +88,15 @@ static void push_ex(struct ck_guest *g, unsigned int isc, bool stray)
 		raised = stray || (g->dev & gib_isc_mask(isc));
 		if (raised)
 			gisa->ipm |= gib_isc_mask(isc);	/* atomic: no point in between */
-		if (raised && ck_claim(gisa, gib, gib_isc_mask(isc), &origin) == GIB_MACHINE_CLAIMED) {
+		self = gib_gisa_maddr(gisa);
+		if (raised &&
+		    ck_claim(gisa, gib, gib_isc_mask(isc), &origin) == GIB_MACHINE_CLAIMED) {
 			/* A claim with our own address links the GISA to itself. */
-			if (gib_pf_be32_to_cpu(origin) == gib_gisa_maddr(gisa))
-				gib_ck_fail("GISA 0x%x claimed with its own address: linked to itself",
-					    gib_gisa_maddr(gisa));
-			if (gib_pf_be32_to_cpu(gib_machine_link(gisa, gib, origin)) == GIB_NULL_GISA_ADDR)
+			if (gib_pf_be32_to_cpu(origin) == self)
+				gib_ck_fail("GISA 0x%x claimed with its own address: "
+					    "linked to itself", self);
+			origin = gib_machine_link(gisa, gib, origin);
+			if (gib_pf_be32_to_cpu(origin) == GIB_NULL_GISA_ADDR)
 				gib_ck_raise_gal(&host);
 		}
 	}

@@ -732,7 +732,8 @@ static void print_trace(FILE *f)
 	fprintf(f, "\n  threads:");
 	for (t = 0; t < nthreads; t++)
 		fprintf(f, " T%d(%s%s)", t,
-			th[t].kind == CK_DAEMON ? "daemon," : th[t].kind == CK_SLEEPER ? "vcpu," : "",
+			th[t].kind == CK_DAEMON ? "daemon," :
+			th[t].kind == CK_SLEEPER ? "vcpu," : "",
 			th[t].done ? "done" : th[t].pred && !th[t].pred(th[t].parg) ? "blocked" :
 			"runnable");
 	fprintf(f, "\n");
