@@ -230,6 +230,9 @@ static void count_at_max_end(void)
 	X(gib_gisa_destroy(&F.gb), -ENODEV, NOP, NOP)				\
 	X(gib_gisa_disable(NULL), -EINVAL, NOP, NOP)				\
 	X(gib_gisa_disable(&F.gb), -ENODEV, NOP, NOP)				\
+	X(gib_gisa_destroy(&F.ga), -EBUSY, NOP, NOP)				\
+	X(gib_gisa_disable(&F.ga), -EBUSY, NOP, NOP)				\
+	X(gib_guest_destroy(&F.ga), -EBUSY, NOP, NOP)				\
 	X(gib_gisa_designation(NULL), 0, NOP, NOP)				\
 	X(gib_gisa_designation(&F.gb), 0, NOP, NOP)				\
 	X(gib_gisa_device_designation(NULL), 0, NOP, NOP)			\
