@@ -14,8 +14,9 @@
  *
  * A host set up with %GIB_CUT_V2 cuts as the series' v2 did instead: one
  * compare-and-swap loop to NULL, one walk (docs/seed.md). It strands nothing
- * either (any later link sees NULL and raises a GAL interruption), but the
- * machine raises one GAL interruption per GISA linked while the host walks.
+ * either (any later link sees NULL and raises a GAL interruption), but a
+ * GISA linked while the host still walks lands on NULL and raises a GAL
+ * interruption of its own, where the two-phase cut holds NONE.
  */
 #include <libgib/gib.h>
 #include <libgib/guest.h>

@@ -69,8 +69,8 @@ _Static_assert(offsetof(struct gib_block, nisc_byte) == 8, "NISC at byte 8");
  *                     machine raises no GAL interruption while the host works
  * @GIB_CUT_V2: the cut of "KVM: s390: make use of the GIB" v2 (patches 06
  *              and 09): take the whole list with a compare-and-swap loop to
- *              NULL, walk it, done. Loses nothing, but every GISA linked
- *              while the host walks raises a GAL interruption of its own
+ *              NULL, walk it, done. Loses nothing, but the first GISA
+ *              linked while the host walks raises a GAL interruption
  * @GIB_NR_CUT_POLICIES: the number of policies
  */
 enum gib_cut_policy {
