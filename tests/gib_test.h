@@ -336,8 +336,23 @@ static inline void t_guest_up(struct t_env *e, struct t_guest *g, unsigned int n
 	g->nr_vcpus = nr_vcpus;
 }
 
+/*
+ * Drop every GISC registration left (as a device's teardown would): destroy
+ * refuses while any remains.
+ */
+static inline void t_unregister_all(struct gib_guest *gi)
+{
+	unsigned int isc;
+
+	for (isc = 0; isc <= GIB_MAX_ISC; isc++)
+		while (gi->alert.ref_count[isc])
+			assert_int_equal(gib_gisc_unregister(gi, isc), 0);
+}
+
 static inline void t_guest_down(struct t_guest *g)
 {
+	if (gib_guest_gisa(&g->gi))
+		t_unregister_all(&g->gi);
 	assert_int_equal(gib_guest_destroy(&g->gi), 0);
 }
 

@@ -139,6 +139,10 @@ static void env_down(struct env *e)
 	unsigned int i, j;
 
 	for (i = 0; i < e->nr_guests; i++) {
+		/* Destroy refuses while GISCs are registered: drop them. */
+		for (j = 0; gib_guest_gisa(&e->g[i].gi) && j <= GIB_MAX_ISC; j++)
+			while (e->g[i].gi.alert.ref_count[j])
+				assert_int_equal(gib_gisc_unregister(&e->g[i].gi, j), 0);
 		assert_int_equal(gib_guest_destroy(&e->g[i].gi), 0);
 		for (j = 0; j < NR_VCPUS; j++) {
 			pthread_cond_destroy(&e->g[i].v[j].cond);
@@ -558,7 +562,9 @@ static void test_gal_without_handler_is_dropped(void **state)
 	assert_int_equal(st.gals_dropped, 1);
 	assert_int_equal(gib_pf_gal_register(&e.host, GIB_GAL_ISC), 0);
 	/* Destroying a linked GISA processes the list itself. */
-	assert_int_equal(gib_gisa_destroy(&e.g[0].gi), 1);
+	/* Destroy refuses while registered: drop the registration first. */
+	assert_int_equal(gib_gisc_unregister(&e.g[0].gi, 5), 0);
+	assert_int_equal(gib_gisa_destroy(&e.g[0].gi), 0);
 	assert_int_equal(gib_alert_list_origin(&e.host), GIB_NULL_GISA_ADDR);
 	env_down(&e);
 }
@@ -977,9 +983,16 @@ static void *churn_fn(void *arg)
 	unsigned int n = 0;
 
 	while (!__atomic_load_n(&s->stop_registrar, __ATOMIC_ACQUIRE)) {
-		int rc = gib_gisa_disable(gi);
+		unsigned int isc;
+		int rc;
 
-		if ((rc != 0 && rc != 1) || gib_gisa_designation(gi) != 0 ||
+		/* Only this thread registers: drop them all, or disable refuses. */
+		for (isc = 0; isc <= GIB_MAX_ISC; isc++)
+			while (gi->alert.ref_count[isc])
+				if (gib_gisc_unregister(gi, isc))
+					__atomic_fetch_add(&s->errors, 1, __ATOMIC_RELAXED);
+		rc = gib_gisa_disable(gi);
+		if (rc != 0 || gib_gisa_designation(gi) != 0 ||
 		    gib_gisa_enable(gi) || gib_gisc_register(gi, n++ % PUSH_ISCS) < 0)
 			__atomic_fetch_add(&s->errors, 1, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&s->churns, 1, __ATOMIC_RELAXED);

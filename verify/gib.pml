@@ -38,7 +38,10 @@
  *     the C comments name.
  *
  * Size switches: NPUSH, PUSHES (0: pushes never stop), PUSH_SET (bit g:
- * guest g gets AIs), REG_SEQ (1: Reg only unregisters ISC bit 1), SIE (vcpu-in-SIE delivery), WITH_DESTROY, WITH_REG,
+ * guest g gets AIs), REG_SEQ (1: Reg only unregisters ISC bit 1; 2: guest 0
+ * starts with ISC bits 1 and 2, Reg unregisters bit 2 and registers it
+ * again), WG (the guest of the wait path), PUSH_AFTER_REG (pushes start
+ * once Reg has returned), SIE (vcpu-in-SIE delivery), WITH_DESTROY, WITH_REG,
  * HOST_CPUS (1: the GAL handler cannot run while destroy holds the one host
  * CPU, i.e. nobody but destroy processes the list), WAITS.
  *
@@ -49,7 +52,11 @@
  *                      GISA under RCU; destroy unpublishes before its last
  *                      cancel.
  *   FIX_RESTORE_RECHECK  restore re-reads the alert mask after its CAS and
- *                      retries if it moved (closes the set_iam ABA).
+ *                      retries if it moved (the first candidate against the
+ *                      register/unregister ABA; not enough, see README).
+ *   FIX_RESTORE_OR     the library: restore only adds bits, IAM := IAM |
+ *                      mask (closes the register/unregister ABA: a CAS that
+ *                      succeeds on an ABA'd word cannot clear a bit).
  *   FIX_DESTROY_RECHECK  destroy repeats its set_iam(0)/process loop after
  *                      the grace period, when no reader can re-arm the IAM.
  *   DESTROY_RELAX_IF_EMPTY  destroy cuts only when a GISA is at the origin,
@@ -107,6 +114,9 @@
 
 #define NG	2		/* GISAs (guests) */
 #define DG	1		/* the guest whose GISA is destroyed */
+#ifndef WG
+#define WG	DG		/* the guest of the wait path (WAITPATH) */
+#endif
 #define NULLA	0		/* origin: empty, GAL enabled */
 #define NONEA	1		/* origin: empty, host processing, no GAL */
 #define A(g)	((g) + 2)	/* machine address of GISA g */
@@ -287,10 +297,19 @@ inline process_list()
 /*
  * gib_gisa_get_ipm_or_restore_iam(): read the word, then (after a read
  * barrier) the alert mask; pending bits are returned untouched, else IAM
- * := mask by a CAS against the word read (nothing if armed already).
+ * := mask (FIX_RESTORE_OR: IAM | mask) by a CAS against the word read
+ * (nothing if armed already).
  * Result in rs_pend. With FIX_TIMER_LINKED and timer set, a GISA that still
  * reads as linked is left alone and rs_linked tells the timer to run again.
  */
+#ifdef FIX_RESTORE_OR
+#define ARMED	((rs_m & ~rs_iam) == 0)
+#define REARMED	(rs_iam | rs_m)
+#else
+#define ARMED	(rs_iam == rs_m)
+#define REARMED	rs_m
+#endif
+
 inline restore(g, timer)
 {
 	skip;	/* a label may not open an inline body */
@@ -302,17 +321,17 @@ rs_retry: skip;
 	:: rs_pend != 0 -> skip
 #ifdef FIX_TIMER_LINKED
 	:: rs_pend == 0 && timer && rs_link != A(g) -> rs_linked = 1
-	:: rs_pend == 0 && !(timer && rs_link != A(g)) && rs_iam == rs_m -> skip
-	:: rs_pend == 0 && !(timer && rs_link != A(g)) && rs_iam != rs_m ->
+	:: rs_pend == 0 && !(timer && rs_link != A(g)) && ARMED -> skip
+	:: rs_pend == 0 && !(timer && rs_link != A(g)) && !ARMED ->
 #else
-	:: rs_pend == 0 && rs_iam == rs_m -> skip
-	:: rs_pend == 0 && rs_iam != rs_m ->
+	:: rs_pend == 0 && ARMED -> skip
+	:: rs_pend == 0 && !ARMED ->
 #endif
 		atomic {
 			assert(alive[g]);
 			if
 			:: link[g] == rs_link && ipm[g] == rs_ipm && iam[g] == rs_iam ->
-				iam[g] = rs_m
+				iam[g] = REARMED
 			:: else -> goto rs_retry
 			fi
 		}
@@ -333,6 +352,13 @@ rs_retry: skip;
 proctype Pusher()
 {
 	byte k, g, b, o;
+#ifdef PUSH_AFTER_REG
+	/* the machine pushes once the registrations returned: the software
+	 * machine's push is not one atomic step, and an AI raised before an
+	 * unregistration whose claim runs after it stays pending unalerted
+	 * until a vcpu looks (no device raises on an ISC being unregistered) */
+	regdone;
+#endif
 	do
 	:: PUSHES == 0 || k < PUSHES ->
 #if PUSHES > 0
@@ -508,6 +534,10 @@ proctype Reg()
 	:: reg_op(2, 1); reg_op(1, 0)
 	:: reg_op(1, 0); reg_op(2, 1)
 	fi;
+#elif REG_SEQ == 2
+	/* one ISC's count 1 -> 0 -> 1 (vfio-ap's AQIC disable, enable) */
+	reg_op(2, 0);
+	reg_op(2, 1);
 #else
 	reg_op(1, 0);		/* only the last unregistration */
 #endif
@@ -588,7 +618,8 @@ proctype Destroy()
 }
 
 #ifdef WAITPATH
-/* A vcpu of guest DG going to enabled wait: its restore races destroy. */
+/* A vcpu of guest WG going to enabled wait: its restore races destroy (WG
+ * = DG) or GISC registration (WG = 0). */
 proctype Wait()
 {
 	byte k;
@@ -598,17 +629,17 @@ proctype Wait()
 		k++;
 		atomic {
 			if
-			:: published[DG] -> readers[DG]++
+			:: published[WG] -> readers[WG]++
 			:: else -> break
 			fi
 		};
-		restore(DG, 0);
+		restore(WG, 0);
 		if
 		:: rs_pend != 0 ->	/* work: the vcpu takes it instead */
-			d_step { assert(alive[DG]); ipm[DG] = ipm[DG] & ~rs_pend }
+			d_step { assert(alive[WG]); ipm[WG] = ipm[WG] & ~rs_pend }
 		:: else -> skip
 		fi;
-		d_step { readers[DG]--; rs_pend = 0 }
+		d_step { readers[WG]--; rs_pend = 0 }
 	:: else -> break
 	od;
 	wdone = 1
@@ -655,8 +686,14 @@ init
 		:: g < NG ->
 			link[g] = A(g);
 			amask[g] = 1;		/* ISC bit 1 registered */
-			devmask[g] = 1;
-			iam[g] = 1;
+#if REG_SEQ == 2
+			if
+			:: g == 0 -> amask[g] = 3	/* and ISC bit 2 */
+			:: else -> skip
+			fi;
+#endif
+			devmask[g] = amask[g];
+			iam[g] = amask[g];
 			published[g] = 1;
 			alive[g] = 1;
 			run Timer(g);

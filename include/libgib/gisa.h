@@ -294,6 +294,20 @@ static inline int gib_gisa_clear_ipm(struct gib_gisa *gisa)
  * "linked" (with @only_unlinked), or the IAM re-armed by a CAS on that same
  * word, which fails if an IPM bit, the IAM or the link moved since.
  *
+ * The re-arm only adds bits: IAM := IAM | mask, never IAM := mask. A CAS
+ * that succeeds proves only that the word holds the value read, not that
+ * nobody wrote it meanwhile: a GISC's unregister and register again put
+ * back, through their set_iam, exactly the word read (ABA), and writing the
+ * mask read in between would clear the re-registered ISC's bit with nobody
+ * left to set it (issue 11, defect 1; Linux's gisa_get_ipm_or_restore_iam()
+ * has the same shape). An OR cannot clear a bit: the word at the successful
+ * CAS equals the word read, so the IAM after it contains the IAM before it,
+ * whatever happened in between. Bits are cleared only by gib_gisa_set_iam()
+ * under the guest's lock (the last alert mask wins) and by the machine's
+ * claim. A bit the OR adds from a mask read before an unregistration is
+ * harmless: the device stopped raising AIs on that ISC before it
+ * unregistered, and the next claim clears it.
+ *
  * Return: the pending alert ISCs (1..255); 0 if the IAM is armed; -EBUSY if
  * @only_unlinked and the word showed the GISA linked (nothing changed).
  */
@@ -322,11 +336,13 @@ static inline int __gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
 		/* Translate only here: the wait path needs no address. */
 		if (only_unlinked && (uint32_t)(w >> 32) != gib_gisa_maddr(gisa))
 			return -EBUSY;
-		if ((uint8_t)w == mask)
+		if (!(mask & ~(uint8_t)w))
 			return 0;	/* armed already: the read is the linearisation point */
-		/* Fully ordered on success; fails if IPM, IAM or link moved. */
-		seen = gib_pf_cmpxchg64(&gisa->word, raw,
-					gib_pf_cpu_to_be64((w & ~GIB_GISA_W_IAM) | mask));
+		/*
+		 * Fully ordered on success; fails if IPM, IAM or link moved.
+		 * OR, never a plain store of the mask: see above.
+		 */
+		seen = gib_pf_cmpxchg64(&gisa->word, raw, gib_pf_cpu_to_be64(w | mask));
 		if (seen == raw)
 			return 0;
 		raw = seen;
@@ -340,10 +356,14 @@ static inline int __gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
  *              concurrent GISC registration's set_iam is never undone
  *
  * If ``IPM & alert_mask`` is non-zero, returns it and changes nothing.
- * Otherwise sets IAM := alert mask in the same atomic step that saw the IPM
- * clear of it (a CAS; or only the read, if the IAM already equals it). The
- * vcpu wait path uses it; the kick timer uses the variant that does not
- * re-arm a linked GISA (see gib_gisa_kick_timer_fn()).
+ * Otherwise adds the alert mask to the IAM (IAM := IAM | alert mask) in the
+ * same atomic step that saw the IPM clear of it (a CAS; or only the read, if
+ * the IAM holds the mask already). It never clears an IAM bit, so a
+ * concurrent unregister and register of one GISC cannot make it undo the
+ * register's set_iam (see __gib_gisa_get_ipm_or_restore_iam()); only
+ * gib_gisa_set_iam() clears bits. The vcpu wait path uses it; the kick timer
+ * uses the variant that does not re-arm a linked GISA (see
+ * gib_gisa_kick_timer_fn()).
  *
  * Return: the pending alert ISCs (1..255), 0 if the IAM is armed, -EINVAL if
  * an argument is NULL.

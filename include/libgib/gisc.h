@@ -7,6 +7,13 @@
  * an ISC adds it to the guest's alert mask and arms the IAM; the last
  * unregistration removes it. Counts and mask change only under the guest's
  * lock; the kick and wait paths read the mask without it.
+ *
+ * A registration stands for a device that designates the GISA (the machine
+ * may write it on its behalf): gib_gisa_destroy() and gib_gisa_disable()
+ * refuse with -EBUSY while any remains. The GISA's address changes across
+ * gib_gisa_disable() and gib_gisa_enable(), so a device's designation from
+ * gib_gisa_device_designation() must be removed and its GISC unregistered
+ * before disable, and given anew and registered again after enable.
  */
 #ifndef LIBGIB_GISC_H
 #define LIBGIB_GISC_H

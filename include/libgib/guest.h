@@ -171,7 +171,12 @@ int gib_guest_init(struct gib_guest *gi, struct gib_host *host,
  * gib_guest_destroy() - tear a guest's state down, destroying its GISA
  * @gi: the guest
  *
- * Return: 0, or -EINVAL if @gi is NULL.
+ * Destroys the GISA first (gib_gisa_destroy()); if that refuses, returns its
+ * error and leaves the guest as it was, so that the caller can unregister the
+ * remaining GISCs and call again.
+ *
+ * Return: 0; -EINVAL if @gi is NULL; -EBUSY if GISCs are still registered
+ * (nothing changed).
  */
 int gib_guest_destroy(struct gib_guest *gi);
 
@@ -218,16 +223,21 @@ int gib_gisa_clear(struct gib_guest *gi);
  * gib_gisa_destroy() - take a guest's GISA out of use and free it
  * @gi: the guest
  *
- * Warns (returns the fact) if GISCs are still registered and zeroes the alert
- * mask; stops the kick timer; sets IAM 0, and while that reports -EBUSY (the
+ * Refuses while GISCs are still registered: their devices (AP queues with
+ * AQIC enabled, zPCI function information blocks) still designate the GISA,
+ * and the machine writes it whenever they raise an AI; a grace period does
+ * not fence hardware, so its memory must not be freed. Unregister every GISC
+ * first (each device's designation removed), then destroy.
+ *
+ * Stops the kick timer; sets IAM 0, and while that reports -EBUSY (the
  * GISA is linked) processes the alert list itself, never waiting for another
  * CPU to do it; stops the kick timer again; forgets the GISA, waits for every
  * reader that found it (gib_pf_synchronize()), checks it once more the same
  * way, and frees it. May sleep. vcpus keep their designation (see
  * gib_gisa_disable()).
  *
- * Return: 0; 1 if GISCs were still registered (destroyed all the same);
- * -EINVAL if @gi is NULL; -ENODEV if it has no GISA.
+ * Return: 0; -EINVAL if @gi is NULL; -ENODEV if it has no GISA; -EBUSY if
+ * GISCs are still registered (nothing changed).
  */
 int gib_gisa_destroy(struct gib_guest *gi);
 
@@ -244,7 +254,15 @@ int gib_gisa_enable(struct gib_guest *gi);
  * @gi: the guest
  *
  * Afterwards every GISA path sees "no GISA": registration returns -ENODEV and
- * the designation word is 0.
+ * the designation word is 0. Refuses, as gib_gisa_destroy() does, while GISCs
+ * are registered (-EBUSY, designations kept).
+ *
+ * The GISA's machine address changes across disable and enable: the next
+ * gib_gisa_enable() allocates a new GISA. A designation a device holds
+ * (vfio-ap's AQIC, zPCI's FIB, from gib_gisa_device_designation()) names the
+ * old one; so a caller unregisters every GISC and removes each device's
+ * designation before gib_gisa_disable(), and after gib_gisa_enable() gives
+ * each device the new designation and registers its GISC again.
  *
  * Return: as gib_gisa_destroy().
  */

@@ -190,10 +190,24 @@ static struct st_guest *st_guest(struct gib_host *host, unsigned int nr_vcpus)
 	return tg;
 }
 
+/* Drop every GISC registration left: destroy refuses while any remains. */
+static void st_unregister_all(struct gib_guest *gi)
+{
+	unsigned int isc;
+
+	if (!gib_guest_gisa(gi))
+		return;
+	for (isc = 0; isc <= GIB_MAX_ISC; isc++)
+		while (gi->alert.ref_count[isc])
+			if (!CHECK_EQ(gib_gisc_unregister(gi, isc), 0))
+				break;
+}
+
 static void st_guest_free(struct st_guest *tg)
 {
 	if (!tg)
 		return;
+	st_unregister_all(&tg->gi);
 	CHECK_EQ(gib_guest_destroy(&tg->gi), 0);
 	kfree(tg);
 }
@@ -432,8 +446,12 @@ static void case_gisc_refcount(void)
 		CHECK(WAIT_FOR(READ_ONCE(b[7]) == 0x42 && st_timer_idle(tg), 5000));
 	}
 
-	/* Destroy with GISCs registered: warns (1), mask 0, then -ENODEV. */
-	CHECK_EQ(gib_gisa_destroy(gi), 1);
+	/* Destroy with GISCs registered: refused, nothing changed. */
+	CHECK_EQ(gib_gisa_destroy(gi), -EBUSY);
+	CHECK_EQ(gib_gisc_alert_mask(gi), 0x42);
+	CHECK(gib_guest_gisa(gi));
+	st_unregister_all(gi);
+	CHECK_EQ(gib_gisa_destroy(gi), 0);
 	CHECK_EQ(gib_gisc_alert_mask(gi), 0);
 	CHECK_EQ(gib_gisc_register(gi, 1), -ENODEV);
 	CHECK_EQ(gib_gisc_unregister(gi, 1), -ENODEV);
@@ -518,7 +536,11 @@ static void case_enable_disable(void)
 	CHECK_EQ(v1->eca_aiv, 1);
 	CHECK_EQ(gib_gisa_device_designation(&tg->gi), maddr);
 	CHECK_EQ(gib_gisc_register(&tg->gi, 2), GIB_GAL_ISC);
-	CHECK_EQ(gib_gisa_disable(&tg->gi), 1);
+	/* Registered: refused, designations kept; unregister first. */
+	CHECK_EQ(gib_gisa_disable(&tg->gi), -EBUSY);
+	CHECK_EQ(v0->gd, maddr | GIB_GISA_FORMAT1);
+	CHECK_EQ(gib_gisc_unregister(&tg->gi, 2), 0);
+	CHECK_EQ(gib_gisa_disable(&tg->gi), 0);
 	CHECK_EQ(v0->gd, 0);
 	CHECK_EQ(v1->gd, 0);
 	CHECK_EQ(v0->eca_aiv, 0);
@@ -920,6 +942,8 @@ static void case_destroy_linked(void)
 		kfree(d);
 		goto out;
 	}
+	/* The device goes first (destroy refuses while registered). */
+	CHECK_EQ(gib_gisc_unregister(&tg->gi, 1), 0);
 	d->gi = &tg->gi;
 	init_completion(&d->done);
 	k = kthread_run(st_destroy_fn, d, "gib_st_destroy");
@@ -932,7 +956,7 @@ static void case_destroy_linked(void)
 		       st_case);
 		return;
 	}
-	CHECK_EQ(d->rc, 1);
+	CHECK_EQ(d->rc, 0);
 	kfree(d);
 	CHECK(!gib_guest_gisa(&tg->gi));
 	CHECK_EQ(st_origin(host), GIB_NULL_GISA_ADDR);
@@ -1130,8 +1154,10 @@ static void case_stress(void)
 	/* Flood, then destroy every GISA under the pushers' feet. */
 	WRITE_ONCE(s->flood, true);
 	msleep(50);
-	for (i = 0; i < ST_GUESTS; i++)
-		CHECK(gib_gisa_destroy(&s->tg[i]->gi) >= 0);
+	for (i = 0; i < ST_GUESTS; i++) {
+		st_unregister_all(&s->tg[i]->gi);
+		CHECK_EQ(gib_gisa_destroy(&s->tg[i]->gi), 0);
+	}
 	for (i = 0; i < ST_PUSHERS; i++)
 		if (p[i].task)
 			CHECK(WAIT_FOR(completion_done(&p[i].flooded), 5000));

@@ -272,16 +272,19 @@ static void guest_destroy(unsigned int slot, unsigned int how)
 	int rc;
 
 	__atomic_store_n(&table[slot], NULL, __ATOMIC_RELEASE);
-	if (how % 3 == 1)
-		for (isc = 0; isc < NISCS; isc++) {
-			rc = gib_gisc_unregister(&g->gi, isc);
-			if (rc)
-				error("gib_gisc_unregister", rc);
-		}
+	/* Still registered: both destroys refuse, nothing changed. */
+	if (how % 3 == 0 && (rc = gib_gisa_destroy(&g->gi)) != -EBUSY)
+		error("gib_gisa_destroy (registered)", rc);
+	if (how % 3 == 2 && (rc = gib_guest_destroy(&g->gi)) != -EBUSY)
+		error("gib_guest_destroy (registered)", rc);
+	for (isc = 0; isc < NISCS; isc++) {
+		rc = gib_gisc_unregister(&g->gi, isc);
+		if (rc)
+			error("gib_gisc_unregister", rc);
+	}
 	if (how % 3 != 2) {
-		/* 1 means "GISCs were still registered": destroyed all the same. */
 		rc = gib_gisa_destroy(&g->gi);
-		if (rc != (how % 3 == 1 ? 0 : 1))
+		if (rc)
 			error("gib_gisa_destroy", rc);
 	}
 	rc = gib_guest_destroy(&g->gi);
