@@ -11,7 +11,7 @@ int gib_init(struct gib_host *host, unsigned int nisc)
 	uint64_t maddr;
 	int rc;
 
-	if (!host)
+	if (!host || (unsigned int)host->cut_policy >= GIB_NR_CUT_POLICIES)
 		return -EINVAL;
 	if (nisc > GIB_MAX_ISC)
 		return -ERANGE;

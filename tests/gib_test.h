@@ -42,6 +42,7 @@ enum t_ev_kind {
 	T_EV_KICK_TIMER,	/* trace->kick_timer: @gi, @pending */
 	T_EV_KICK_VCPU,		/* trace->kick_vcpu: @gi, @vcpu, @flag = woken */
 	T_EV_WAKE,		/* ops->wake_vcpu: @gi, @vcpu */
+	T_EV_CUT_CAS,		/* trace->cut_cas (v2 cut): @value = the origin it read */
 };
 
 struct t_ev {
@@ -63,6 +64,8 @@ struct t_hooks {
 	void (*cut_done)(struct t_env *e, unsigned int pass, unsigned int nr, uint32_t term);
 	/* Between the kick and the unlink store of a GISA of @gi. */
 	void (*unlink)(struct t_env *e, struct gib_guest *gi);
+	/* The v2 cut read @seen and is about to CAS it to NULL. */
+	void (*cut_cas)(struct t_env *e, uint32_t seen);
 };
 
 struct t_env {
@@ -154,12 +157,23 @@ static inline void t_trace_kick_vcpu(void *priv, struct gib_guest *gi, struct gi
 	ev->flag = woken;
 }
 
+static inline void t_trace_cut_cas(void *priv, struct gib_host *host, uint32_t seen)
+{
+	struct t_env *e = priv;
+
+	e->bad_host += host != &e->host;
+	t_log(e, T_EV_CUT_CAS)->value = seen;
+	if (e->hooks.cut_cas)
+		e->hooks.cut_cas(e, seen);
+}
+
 static const struct gib_trace_ops t_trace_ops = {
 	.cut = t_trace_cut,
 	.cut_done = t_trace_cut_done,
 	.unlink = t_trace_unlink,
 	.kick_timer = t_trace_kick_timer,
 	.kick_vcpu = t_trace_kick_vcpu,
+	.cut_cas = t_trace_cut_cas,
 };
 
 static inline void t_wake_vcpu(struct gib_guest *gi, struct gib_vcpu *vcpu)
@@ -215,6 +229,21 @@ static inline struct gib_us_machine_config t_cfg(bool has_aiv, bool has_gisaf)
 	return cfg;
 }
 
+/*
+ * The cut policy of test hosts: LIBGIB_TEST_CUT=v2 runs a program's tests
+ * under %GIB_CUT_V2 (tests/meson.build registers some programs twice);
+ * unset or "two-phase", the default.
+ */
+static inline enum gib_cut_policy t_cut_policy(void)
+{
+	const char *v = getenv("LIBGIB_TEST_CUT");
+
+	if (v && !strcmp(v, "v2"))
+		return GIB_CUT_V2;
+	assert_true(!v || !strcmp(v, "two-phase"));
+	return GIB_CUT_TWO_PHASE;
+}
+
 /* A machine, a simulated default clock and a host attached, without a GIB. */
 static inline void t_env_attach(struct t_env *e, const struct gib_us_machine_config *cfg)
 {
@@ -226,15 +255,24 @@ static inline void t_env_attach(struct t_env *e, const struct gib_us_machine_con
 	assert_int_equal(gib_us_host_attach(&e->host, &e->m), 0);
 	e->host.trace = &t_trace_ops;
 	e->host.trace_priv = e;
+	e->host.cut_policy = t_cut_policy();
 }
 
-/* ... and the GIB, with GAL interruptions on @nisc. */
-static inline void t_env_up(struct t_env *e, bool has_gisaf, unsigned int nisc)
+/* ... and the GIB, with GAL interruptions on @nisc, cutting by @cut. */
+static inline void t_env_up_cut(struct t_env *e, bool has_gisaf, unsigned int nisc,
+				enum gib_cut_policy cut)
 {
 	struct gib_us_machine_config cfg = t_cfg(true, has_gisaf);
 
 	t_env_attach(e, &cfg);
+	e->host.cut_policy = cut;
 	assert_int_equal(gib_init(&e->host, nisc), 0);
+}
+
+/* ... cutting by the policy of LIBGIB_TEST_CUT. */
+static inline void t_env_up(struct t_env *e, bool has_gisaf, unsigned int nisc)
+{
+	t_env_up_cut(e, has_gisaf, nisc, t_cut_policy());
 }
 
 /* Tear down what t_env_attach() and t_env_up() built; nothing may leak. */
@@ -250,13 +288,19 @@ static inline void t_env_down(struct t_env *e)
 	assert_int_equal(gib_us_arena_used(), 0);
 }
 
-static inline struct t_env *t_env_new(bool has_gisaf, unsigned int nisc)
+static inline struct t_env *t_env_new_cut(bool has_gisaf, unsigned int nisc,
+					  enum gib_cut_policy cut)
 {
 	struct t_env *e = calloc(1, sizeof(*e));
 
 	assert_non_null(e);
-	t_env_up(e, has_gisaf, nisc);
+	t_env_up_cut(e, has_gisaf, nisc, cut);
 	return e;
+}
+
+static inline struct t_env *t_env_new(bool has_gisaf, unsigned int nisc)
+{
+	return t_env_new_cut(has_gisaf, nisc, t_cut_policy());
 }
 
 static inline void t_env_free(struct t_env *e)

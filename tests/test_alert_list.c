@@ -24,7 +24,8 @@ static int setup(void **state)
 	unsigned int i;
 
 	assert_non_null(f);
-	f->e = t_env_new(false, GIB_GAL_ISC);
+	/* These tests assert the two-phase passes (tests/test_cut_v2.c: the other). */
+	f->e = t_env_new_cut(false, GIB_GAL_ISC, GIB_CUT_TWO_PHASE);
 	f->g = calloc(NR_GUESTS, sizeof(*f->g));
 	assert_non_null(f->g);
 	for (i = 0; i < NR_GUESTS; i++) {

@@ -285,6 +285,7 @@ static struct conc *conc_up(void)
 	gib_us_set_default_clock(c->clock);
 	assert_int_equal(gib_us_machine_init(&c->m, &cfg), 0);
 	assert_int_equal(gib_us_host_attach(&c->host, &c->m), 0);
+	c->host.cut_policy = t_cut_policy();
 	assert_int_equal(gib_init(&c->host, GIB_GAL_ISC), 0);
 	for (i = 0; i < NR_GUESTS; i++) {
 		struct cguest *g = &c->g[i];

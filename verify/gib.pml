@@ -62,8 +62,16 @@
  *   DESTROY_RELAX_IF_EMPTY  destroy cuts only when a GISA is at the origin,
  *                      else it only retries set_iam(0) (no origin traffic).
  * Checks: CHECK_PASSES asserts gib.h's "at most three passes".
+ * Policies of the library:
+ *   CUT_V2             the host's cut policy GIB_CUT_V2 (the v2 series'
+ *                      unlink_gib_alert_list()): read the origin, CAS it to
+ *                      NULL, re-read and retry if it moved; one walk. Was
+ *                      variant (a); now the library's second policy, run
+ *                      as the library (runs v2-*), asserted safe.
+ *   CUT_V2_STORE       with CUT_V2: a mutation that stores NULL after the
+ *                      read without comparing (run v2-mutant-store: a link
+ *                      landing in between is lost, so the CAS is needed).
  * Variants (each run expecting what its comment says):
- *   CUT_CAS            (a) the v2 series' cut: a CAS loop to NULL
  *   STOP_ON_NONE       (b) process until a cut returns exactly NONE
  *   DESTROY_WAIT       (c) destroy waits for someone else to unlink
  *   DESTROY_NOPROCESS  (d) destroy does not process the list
@@ -254,8 +262,13 @@ inline preempt_point()
 /* gib_process_alert_list(), and the variants of it. */
 inline process_list()
 {
-#if defined(CUT_CAS)
-	/* v2: a CAS loop to NULL; GAL interruptions stay enabled. */
+#if defined(CUT_V2)
+	/* GIB_CUT_V2: a CAS loop to NULL; GAL interruptions stay enabled. */
+#if defined(CUT_V2_STORE)
+	/* Mutation: a plain store of NULL after the read, no compare. */
+	pl_v = origin;
+	d_step { origin = NULLA; check_cut(pl_v) }
+#else
 	do
 	:: pl_v = origin;
 		atomic {
@@ -265,6 +278,7 @@ inline process_list()
 			fi
 		}
 	od;
+#endif
 	walk(pl_v);
 #elif defined(STOP_ON_NONE)
 	/* Cut with NONE until a cut returns exactly NONE, then re-enable. */

@@ -145,14 +145,15 @@ static const struct gib_guest_ops st_ops = {
 	.wake_vcpu = st_wake_vcpu,
 };
 
-/* A host with the software machine and a GIB on the GAL ISC, or NULL. */
-static struct gib_host *st_host(unsigned int soft_flags)
+/* A host with the software machine and a GIB on the GAL ISC cut by @cut. */
+static struct gib_host *st_host_cut(unsigned int soft_flags, enum gib_cut_policy cut)
 {
 	struct gib_host *host = kzalloc(sizeof(*host), GFP_KERNEL);
 
 	if (!CHECK(host))
 		return NULL;
 	host->trace = &st_trace;
+	host->cut_policy = cut;
 	if (!CHECK_EQ(gib_kernel_host_setup(host, GIB_PF_MACHINE_SOFT,
 					    soft_flags), 0) ||
 	    !CHECK_EQ(gib_init(host, GIB_GAL_ISC), 0)) {
@@ -160,6 +161,12 @@ static struct gib_host *st_host(unsigned int soft_flags)
 		return NULL;
 	}
 	return host;
+}
+
+/* ... by the default two-phase cut, or NULL. */
+static struct gib_host *st_host(unsigned int soft_flags)
+{
+	return st_host_cut(soft_flags, GIB_CUT_TWO_PHASE);
 }
 
 static void st_host_free(struct gib_host *host)
@@ -751,6 +758,69 @@ out:
 	st_host_free(host);
 }
 
+/*
+ * The v2 series' cut (GIB_CUT_V2): one CAS to NULL takes the whole list, one
+ * walk; a link onto the NULL it left raises a GAL that the hard-irq handler
+ * processes with the same cut. A bad policy is refused at gib_init().
+ */
+static void case_alert_list_v2(void)
+{
+	struct gib_host *host, *bad = kzalloc(sizeof(*bad), GFP_KERNEL);
+	struct st_guest *tg[2] = { };
+	struct gib_kernel_stats st;
+	struct gib_soft_ai res;
+	unsigned int i;
+	int cuts;
+
+	if (CHECK(bad)) {
+		bad->cut_policy = GIB_NR_CUT_POLICIES;
+		if (CHECK_EQ(gib_kernel_host_setup(bad, GIB_PF_MACHINE_SOFT, 0), 0)) {
+			CHECK_EQ(gib_init(bad, GIB_GAL_ISC), -EINVAL);
+			CHECK(!bad->gib);
+		}
+		kfree(bad);
+	}
+	host = st_host_cut(0, GIB_CUT_V2);
+	if (!host)
+		return;
+	for (i = 0; i < ARRAY_SIZE(tg); i++) {
+		tg[i] = st_guest(host, 0);
+		if (!tg[i])
+			goto out;
+		CHECK_EQ(gib_gisc_register(&tg[i]->gi, i), GIB_GAL_ISC);
+	}
+	/* Links behind a marker raise no GAL: a list of two, ending in NONE. */
+	st_hold_list(host);
+	for (i = 0; i < ARRAY_SIZE(tg); i++)
+		if (!st_link(host, tg[i], i))
+			goto out;
+	cuts = atomic_read(&st_cuts);
+	atomic_set(&st_unlinked, 0);
+	CHECK_EQ(gib_process_alert_list(host), 2);
+	CHECK_EQ(atomic_read(&st_cuts) - cuts, 1);	/* one pass, NULL at once */
+	CHECK_EQ(atomic_read(&st_unlinked), 2);
+	CHECK_EQ(st_origin(host), GIB_NULL_GISA_ADDR);
+	for (i = 0; i < ARRAY_SIZE(tg); i++) {
+		CHECK_EQ(gib_gisa_in_alert_list(gib_guest_gisa(&tg[i]->gi)), 0);
+		CHECK_EQ(gib_gisa_clear(&tg[i]->gi), 0);
+		CHECK(WAIT_FOR(st_timer_idle(tg[i]) &&
+			       st_bytes(tg[i])[7] == gib_isc_mask(i), 5000));
+	}
+	/* Onto NULL: a GAL, handled in hard irq by the v2 cut. */
+	gib_kernel_host_stats(host, &st);
+	CHECK_EQ(gib_soft_raise_ai(&tg[1]->gi, 1, &res), 0);
+	CHECK(res.linked && res.gal);
+	CHECK(WAIT_FOR(!gib_gisa_in_alert_list(gib_guest_gisa(&tg[1]->gi)) &&
+		       st_origin(host) == GIB_NULL_GISA_ADDR, 5000));
+	CHECK(WAIT_FOR(({ gib_kernel_host_stats(host, &st); st.gal_taken == 1; }),
+		       5000));
+	CHECK_EQ(gib_gisa_clear(&tg[1]->gi), 0);
+out:
+	for (i = 0; i < ARRAY_SIZE(tg); i++)
+		st_guest_free(tg[i]);
+	st_host_free(host);
+}
+
 /* The kick timer wakes the one idle vcpu whose CR6 takes the ISC. */
 static void case_kick_timer(void)
 {
@@ -1160,6 +1230,7 @@ static const struct {
 	{ "forward_event", case_forward_event },
 	{ "gib_init_unwind", case_gib_init_unwind },
 	{ "alert_list", case_alert_list },
+	{ "alert_list_v2", case_alert_list_v2 },
 	{ "kick_timer", case_kick_timer },
 	{ "destroy_linked", case_destroy_linked },
 	{ "stress", case_stress },

@@ -82,6 +82,8 @@ static void on_unlink(void *priv, struct gib_guest *gi)
 	struct sim *s = priv;
 
 	tr(s, guest_of(gi)->idx + 1, SIM_TRACE_GISA, 'i', "unlink", NULL);
+	if (s->ops->unlinked)
+		s->ops->unlinked(s);
 }
 
 static void on_kick_timer(void *priv, struct gib_guest *gi, int pending)
@@ -103,7 +105,17 @@ static void on_kick_vcpu(void *priv, struct gib_guest *gi, struct gib_vcpu *vcpu
 	tr(s, guest_of(gi)->idx + 1, vcpu->idx + 1, 'i', woken ? "kick" : "kick_skipped", NULL);
 }
 
+static void on_cut_cas(void *priv, struct gib_host *host, uint32_t seen)
+{
+	struct sim *s = priv;
+
+	(void)host;
+	(void)seen;
+	sim_inc(&s->st.cut_cas, 1);
+}
+
 static const struct gib_trace_ops trace_ops = {
+	.cut_cas = on_cut_cas,
 	.cut = on_cut,
 	.cut_done = on_cut_done,
 	.unlink = on_unlink,
@@ -338,6 +350,7 @@ int sim_build(struct sim *s, struct gib_us_clock *clock)
 		return fail("gib_us_host_attach", rc);
 	s->host.trace = &trace_ops;
 	s->host.trace_priv = s;
+	s->host.cut_policy = o->cut == SIM_CUT_V2 ? GIB_CUT_V2 : GIB_CUT_TWO_PHASE;
 	rc = gib_init(&s->host, GIB_GAL_ISC);
 	if (rc)
 		return fail("gib_init", rc);

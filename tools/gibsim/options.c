@@ -33,6 +33,7 @@ static const char *const engines[] = { "deterministic", "concurrent", NULL };
 static const char *const cr6s[] = { "all", "split", "random", NULL };
 static const char *const floats[] = { "idle-first", "last-sleeper", "mixed", NULL };
 static const char *const gals[] = { "direct", "deferred", NULL };
+static const char *const cuts[] = { "two-phase", "v2", "both", NULL };
 static const char *const cycles[] = { "none", "destroy", "disable", NULL };
 static const char *const idss[] = { "dense", "sparse", NULL };
 
@@ -73,6 +74,10 @@ static const struct opt_def defs[] = {
 	{ "gal", OPT_CHOICE, O(gal), 0, 0, gals, "GAL delivery to the host" },
 	{ "gal-ns", OPT_U64, O(gal_ns), 0, 1000000000, NULL,
 	  "deferred GAL latency (deterministic)" },
+	{ "cut", OPT_CHOICE, O(cut), 0, 0, cuts,
+	  "alert-list cut policy (both: one run each, same seed, side by side)" },
+	{ "walk-ns", OPT_U64, O(walk_ns), 0, 1000000, NULL,
+	  "host time per GISA a GAL's processing unlinks, while the rest runs on" },
 	{ "cycle", OPT_CHOICE, O(cycle), 0, 0, cycles, "GISA life-cycle events" },
 	{ "cycle-every", OPT_U64, O(cycle_every), 1, 1000000000, NULL,
 	  "a life-cycle event every Nth GAL interruption" },
@@ -342,6 +347,16 @@ static int cross_check(const struct sim_opts *o)
 	if (!o->ais && !o->duration_ns) {
 		fprintf(stderr,
 			"gibsim: --ais: expected 1..10000000000 when --duration-ns is 0\n");
+		return -1;
+	}
+	if (o->walk_ns && o->engine == SIM_DETERMINISTIC && o->gal != SIM_GAL_DEFERRED) {
+		/* Simulated busy time needs a host that handles GALs apart from pushes. */
+		fprintf(stderr, "gibsim: --walk-ns: expected 0 unless --gal is deferred with the "
+			"deterministic engine\n");
+		return -1;
+	}
+	if (o->cut == SIM_CUT_BOTH && o->trace_path) {
+		fprintf(stderr, "gibsim: --trace: expected --cut two-phase or v2 (one run)\n");
 		return -1;
 	}
 	if (o->cycle != SIM_CYCLE_NONE && o->gal != SIM_GAL_DEFERRED) {

@@ -64,6 +64,14 @@ MUTANTS = {
         "gib_pf_cpu_to_be64(w | mask));",
         "gib_pf_cpu_to_be64((w & ~GIB_GISA_W_IAM) | mask));",
         None, 0, "part of e-restore-exact"),
+    "f-v2-cut-store": (
+        "src/alert_list.c",
+        "\t\tseen = gib_pf_cmpxchg32(&gib->alert_list_origin, old,\n"
+        "\t\t\t\t\tgib_pf_cpu_to_be32(GIB_NULL_GISA_ADDR));\n",
+        "\t\tgib_pf_store32(&gib->alert_list_origin, gib_pf_cpu_to_be32(GIB_NULL_GISA_ADDR));\n"
+        "\t\tseen = old;\t/* MUTANT: a plain store, no compare */\n",
+        "v2-push-cut", 1,
+        "the v2 cut (GIB_CUT_V2) stores NULL after its read without a CAS"),
 }
 # Mutants applied together (one old rule spread over two edits).
 GROUPS = {"e-restore-exact": ["e-restore-exact", "e2-restore-exact-value"]}

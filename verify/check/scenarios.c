@@ -26,6 +26,8 @@ static struct gib_host host;
 static struct ck_guest G[2];
 static unsigned int nguests;
 static bool reg_done;
+/* The cut policy of the next fx_up() (then back to the default). */
+static enum gib_cut_policy ck_cut;
 
 static void wake(struct gib_guest *gi, struct gib_vcpu *vcpu)
 {
@@ -50,6 +52,8 @@ static void fx_up(unsigned int n, uint8_t iscs)
 	memset(G, 0, sizeof(G));
 	nguests = n;
 	reg_done = false;
+	host.cut_policy = ck_cut;
+	ck_cut = GIB_CUT_TWO_PHASE;
 	expect(gib_init(&host, GIB_GAL_ISC) == 0, "gib_init");
 	for (i = 0; i < n; i++) {
 		struct ck_guest *g = &G[i];
@@ -410,6 +414,27 @@ static void claim_link_setup(void)
 	gib_ck_spawn(cl_push_fn, NULL);
 }
 
+/* ---- v2-*: the same races on a host with the v2 series' cut ------------- */
+
+/*
+ * GIB_CUT_V2 (issue 15): pushes vs the GAL handler and a second processing
+ * CPU, each cutting with a CAS loop to NULL. A link landing between a cut's
+ * read and its CAS makes it retry; a plain store there would strand the
+ * GISA (mutant f-v2-cut-store).
+ */
+static void v2_push_cut_setup(void)
+{
+	ck_cut = GIB_CUT_V2;
+	push_cut_timer_setup();
+}
+
+/* GIB_CUT_V2: destroy processes the list itself with the v2 cut. */
+static void v2_destroy_pushers_setup(void)
+{
+	ck_cut = GIB_CUT_V2;
+	destroy_pushers_setup();
+}
+
 const struct gib_ck_scenario ck_scenarios[] = {
 	{ "restore-aba", restore_aba_setup, check_quiet, NULL, 2, 3 },
 	{ "set-iam-push", set_iam_push_setup, check_quiet, NULL, 1, 2 },
@@ -419,5 +444,7 @@ const struct gib_ck_scenario ck_scenarios[] = {
 	{ "destroy-wait", destroy_wait_setup, check_quiet, NULL, 2, 3 },
 	{ "disable-enable", disable_enable_setup, check_quiet, NULL, 1, 2 },
 	{ "claim-link", claim_link_setup, check_quiet, NULL, 1, 2 },
+	{ "v2-push-cut", v2_push_cut_setup, check_quiet, NULL, 1, 2 },
+	{ "v2-destroy-pushers", v2_destroy_pushers_setup, check_quiet, NULL, 1, 2 },
 	{ NULL, NULL, NULL, NULL, 0, 0 },
 };

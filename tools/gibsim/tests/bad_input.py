@@ -43,6 +43,13 @@ CASES = [
     (['--json=1'], '--json'),
     (['--watchdog', '86401'], '--watchdog'),
     (['stray'], 'stray'),
+    (['--cut', 'fast'], '--cut'),
+    (['--cut', ''], '--cut'),
+    (['--cut'], '--cut'),
+    (['--scenario', 'cut-contrast'], '--trace'),
+    (['--cut', 'both'], '--trace'),
+    (['--walk-ns', '1000001'], '--walk-ns'),
+    (['--walk-ns', '5', '--gal', 'direct'], '--walk-ns'),
 ]
 
 
