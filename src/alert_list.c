@@ -28,8 +28,14 @@
 static uint32_t unlink_gisa(struct gib_host *host, uint32_t maddr)
 {
 	struct gib_gisa *gisa = gib_pf_maddr_to_virt(maddr);
-	struct gib_guest *gi = GIB_CONTAINER_OF(gisa, struct gib_gisa_page, gisa)->gi;
+	struct gib_guest *gi;
 	uint32_t next;
+
+	/* The owner finds its own GISAs; libgib's carry their guest behind. */
+	if (host->gisa_owner)
+		gi = host->gisa_owner(host, gisa);
+	else
+		gi = GIB_CONTAINER_OF(gisa, struct gib_gisa_page, gisa)->gi;
 
 	/*
 	 * Only this CPU owns the link of a cut-off GISA: the machine links only

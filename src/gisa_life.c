@@ -97,16 +97,28 @@ static void host_count_gisa(struct gib_host *host, int delta)
 }
 
 /*
- * Under gi->lock: set up and publish @page as the guest's GISA. The memory
- * was allocated before the lock was taken (allocation may sleep), and the
- * host count was raised before too: the two locks never nest.
+ * Under gi->lock: set up and publish @gisa as the guest's GISA; @page is its
+ * libgib page, NULL for the caller's memory. A page was allocated before the
+ * lock was taken (allocation may sleep), and the host count was raised
+ * before too: the two locks never nest.
  */
-static void gisa_publish_locked(struct gib_guest *gi, struct gib_gisa_page *page)
+static int gisa_publish_locked(struct gib_guest *gi, struct gib_gisa *gisa,
+			       struct gib_gisa_page *page)
 {
 	unsigned int isc;
+	int rc;
 
 	gib_pf_lock_assert_held(&gi->lock);
-	page->gi = gi;
+	if (gi->origin)
+		return -EALREADY;	/* lost a race with another init */
+	/* Plain stores: the GISA is not published to anyone yet. */
+	rc = gib_gisa_reset(gisa);
+	if (rc)
+		return rc;
+	if (page)
+		page->gi = gi;
+	else
+		GIB_PF_WRITE_ONCE(gi->caller_gisa, gisa);
 	gi->alert.mask = 0;
 	for (isc = 0; isc < GIB_NR_ISCS; isc++)
 		gi->alert.ref_count[isc] = 0;
@@ -116,38 +128,68 @@ static void gisa_publish_locked(struct gib_guest *gi, struct gib_gisa_page *page
 	 * origin (the machine, the kick and wait paths) sees it set up.
 	 */
 	gib_pf_smp_mb();
-	GIB_PF_WRITE_ONCE(gi->origin, &page->gisa);
-	designate_vcpus(gi, &page->gisa);
+	GIB_PF_WRITE_ONCE(gi->origin, gisa);
+	designate_vcpus(gi, gisa);
+	return 0;
+}
+
+/*
+ * Give @gi a GISA: the caller's memory @mem, or (NULL) a page of libgib's.
+ * Allocates before taking gi->lock; with the caller's memory it neither
+ * allocates nor sleeps but for the locks.
+ */
+static int gisa_create(struct gib_guest *gi, struct gib_gisa *mem)
+{
+	struct gib_gisa_page *page = NULL;
+	int rc;
+
+	if (GIB_PF_READ_ONCE(gi->origin))
+		return -EALREADY;
+	if (!mem) {
+		page = gib_pf_alloc31(sizeof(*page));
+		if (!page)
+			return -ENOMEM;
+	}
+	host_count_gisa(gi->host, 1);
+	gib_pf_lock(&gi->lock);
+	rc = gisa_publish_locked(gi, page ? &page->gisa : mem, page);
+	gib_pf_unlock(&gi->lock);
+	if (rc) {
+		host_count_gisa(gi->host, -1);
+		if (page)
+			gib_pf_free31(page);
+	}
+	return rc;
 }
 
 int gib_gisa_init(struct gib_guest *gi)
 {
-	struct gib_gisa_page *page;
-	int rc;
+	struct gib_gisa *mem;
 
 	if (!gi)
 		return -EINVAL;
+	/* On a host of caller-owned GISAs, the memory the caller gave last. */
+	mem = GIB_PF_READ_ONCE(gi->caller_gisa);
+	if (gi->host->gisa_owner && !mem)
+		return -EOPNOTSUPP;
+	return gisa_create(gi, mem);
+}
+
+int gib_gisa_init_at(struct gib_guest *gi, struct gib_gisa *gisa)
+{
+	int rc;
+
+	if (!gi || !gisa)
+		return -EINVAL;
+	if (!gi->host->gisa_owner)
+		return -EOPNOTSUPP;
+	rc = gib_gisa_check_addr(gisa);
+	if (rc)
+		return rc;
 	if (GIB_PF_READ_ONCE(gi->origin))
 		return -EALREADY;
-	page = gib_pf_alloc31(sizeof(*page));
-	if (!page)
-		return -ENOMEM;
-	rc = gib_gisa_reset(&page->gisa);
-	if (rc) {
-		gib_pf_free31(page);
-		return rc;
-	}
-	host_count_gisa(gi->host, 1);
-	gib_pf_lock(&gi->lock);
-	rc = gi->origin ? -EALREADY : 0;	/* lost a race with another init */
-	if (!rc)
-		gisa_publish_locked(gi, page);
-	gib_pf_unlock(&gi->lock);
-	if (rc) {
-		host_count_gisa(gi->host, -1);
-		gib_pf_free31(page);
-	}
-	return rc;
+	/* Kept as gi->caller_gisa for gib_gisa_enable() (KVM's PV path). */
+	return gisa_create(gi, gisa);
 }
 
 int gib_gisa_enable(struct gib_guest *gi)
@@ -221,7 +263,7 @@ static bool gisa_has_registrations_locked(const struct gib_guest *gi)
 /*
  * Under gi->lock, with no GISC registered (so the alert mask is 0 already):
  * take the guest's GISA out of use. Returns in *@page the memory to free
- * once the lock is dropped.
+ * once the lock is dropped (NULL for the caller's memory).
  */
 static void gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **page)
 {
@@ -245,14 +287,17 @@ static void gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **pag
 	GIB_PF_WRITE_ONCE(gi->origin, NULL);
 	gib_pf_synchronize();
 	gisa_quiesce(gi, gisa);
-	*page = GIB_CONTAINER_OF(gisa, struct gib_gisa_page, gisa);
+	/* The caller's memory stays the caller's: nothing to free. */
+	*page = gisa == gi->caller_gisa ? NULL :
+		GIB_CONTAINER_OF(gisa, struct gib_gisa_page, gisa);
 }
 
 /* After gi->lock is dropped: free the page, uncount it on the host. */
 static void gisa_release(struct gib_guest *gi, struct gib_gisa_page *page)
 {
 	/* Freed once no reader that found it through the origin remains. */
-	gib_pf_free31(page);
+	if (page)
+		gib_pf_free31(page);
 	host_count_gisa(gi->host, -1);
 }
 

@@ -38,6 +38,33 @@ int gib_vcpu_add(struct gib_guest *gi, struct gib_vcpu *vcpu, unsigned int id, v
 	return (int)idx;
 }
 
+int gib_vcpu_remove_all(struct gib_guest *gi)
+{
+	unsigned int i;
+
+	if (!gi)
+		return -EINVAL;
+	gib_pf_lock(&gi->lock);
+	/* Unpublish: a walk that starts from now on sees no vcpu. */
+	GIB_PF_WRITE_ONCE(gi->online_vcpus, 0);
+	gib_pf_unlock(&gi->lock);
+	/*
+	 * Then wait for the walks that read the old count: a kick-timer run
+	 * (the cancel waits for it; a run that the alert list starts later
+	 * reads 0) and every reader section (gib_pf_synchronize()). Neither
+	 * under gi->lock: both may wait.
+	 */
+	gib_pf_timer_cancel(&gi->timer);
+	gib_pf_synchronize();
+	for (i = 0; i < GIB_VCPU_MASK_LONGS; i++) {
+		GIB_PF_WRITE_ONCE(gi->idle_mask[i], 0);
+		GIB_PF_WRITE_ONCE(gi->kicked_mask[i], 0);
+	}
+	for (i = 0; i < GIB_MAX_VCPUS; i++)
+		gi->vcpus[i] = NULL;
+	return 0;
+}
+
 void gib_vcpu_set_cr6(struct gib_vcpu *vcpu, uint64_t cr6)
 {
 	GIB_PF_WRITE_ONCE(vcpu->cr6, cr6);

@@ -38,6 +38,8 @@
 #include <libgib/gisa.h>
 #include <libgib/trace.h>
 
+struct gib_guest;
+
 /** GIB_NULL_GISA_ADDR - alert-list origin: empty, GAL interruptions enabled */
 #define GIB_NULL_GISA_ADDR 0u
 /** GIB_NONE_GISA_ADDR - alert-list origin: empty, host processing, no GAL */
@@ -94,6 +96,12 @@ enum gib_cut_policy {
  * @cut_policy: the enum gib_cut_policy of gib_process_alert_list(), set
  *              before gib_init() (0: %GIB_CUT_TWO_PHASE) and not changed
  *              while the host has a GIB
+ * @gisa_owner: NULL: libgib allocates every GISA of this host and keeps the
+ *              guest right after it. Set (before any guest): the caller
+ *              owns the GISA memory (gib_gisa_init_at()), and the alert-list
+ *              walk asks this callback for the guest of a GISA it unlinks;
+ *              called in the walk's context (the GAL interrupt), may not
+ *              sleep, must not fail for a GISA the host's guests published.
  * @pf: the backend's part, set up by the backend before gib_init()
  */
 struct gib_host {
@@ -107,6 +115,7 @@ struct gib_host {
 	const struct gib_trace_ops *trace;
 	void *trace_priv;
 	enum gib_cut_policy cut_policy;
+	struct gib_guest *(*gisa_owner)(struct gib_host *host, struct gib_gisa *gisa);
 	struct gib_pf_host pf;
 };
 

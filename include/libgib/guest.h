@@ -7,8 +7,11 @@
  * the vcpu bookkeeping the kick and find-a-vcpu algorithms walk (the idle and
  * kicked bitmaps, indexed by vcpu *index*, never by vcpu id).
  *
- * Life cycle: gib_guest_init(), gib_gisa_init() (the GISA exists),
- * gib_vcpu_add() for each vcpu, ..., gib_gisa_destroy(), gib_guest_destroy().
+ * Life cycle: gib_guest_init(), gib_gisa_init() (the GISA exists; or
+ * gib_gisa_init_at() on memory the caller owns, on a host with
+ * &gib_host.gisa_owner), gib_vcpu_add() for each vcpu, ...,
+ * gib_vcpu_remove_all() before the caller frees its vcpus (KVM's order),
+ * gib_gisa_destroy(), gib_guest_destroy().
  * Protected virtualization without AIV support switches the GISA off and on
  * with gib_gisa_disable() and gib_gisa_enable().
  *
@@ -132,6 +135,8 @@ struct gib_gisa_page {
  * @float_policy: the find-a-vcpu policy
  * @ops: the owner's callbacks
  * @priv: the owner's
+ * @caller_gisa: the caller's GISA memory given to gib_gisa_init_at(), kept
+ *               for gib_gisa_enable(); NULL when libgib allocates (once)
  */
 struct gib_guest {
 	struct gib_host *host;
@@ -152,6 +157,7 @@ struct gib_guest {
 	enum gib_float_policy float_policy;
 	const struct gib_guest_ops *ops;
 	void *priv;
+	struct gib_gisa *caller_gisa;
 };
 
 /**
@@ -206,10 +212,35 @@ int gib_guest_set_expires(struct gib_guest *gi, uint64_t ns);
  * its own address, sets alert mask 0 and the default kick period, and
  * designates it to every vcpu already added.
  *
+ * On a host whose caller owns the GISA memory (&gib_host.gisa_owner set) it
+ * allocates nothing and re-uses the memory last given to gib_gisa_init_at().
+ *
  * Return: 0; -EINVAL if @gi is NULL; -EALREADY if it has a GISA; -ENOMEM;
- * -ERANGE if the backend's memory is not machine-addressable.
+ * -ERANGE if the backend's memory is not machine-addressable; -EOPNOTSUPP
+ * on a host of caller-owned GISAs before any gib_gisa_init_at().
  */
 int gib_gisa_init(struct gib_guest *gi);
+
+/**
+ * gib_gisa_init_at() - give a guest a GISA in memory the caller owns
+ * @gi: the guest, on a host with &gib_host.gisa_owner set
+ * @gisa: the memory: 8-byte aligned, below 2 GiB in machine addresses,
+ *        stable and unused by anything else until gib_guest_destroy()
+ *
+ * As gib_gisa_init(), but on @gisa: allocates nothing (usable where the
+ * caller may not allocate), never frees @gisa (destroy still waits for every
+ * reader before it returns, so the caller may free the memory afterwards),
+ * and the alert-list walk finds the guest through &gib_host.gisa_owner, so
+ * nothing needs to follow the GISA (KVM keeps its GISA in its sie_page2,
+ * followed by its own data). gib_gisa_enable() after gib_gisa_disable()
+ * re-uses @gisa.
+ *
+ * Return: 0; -EINVAL if a pointer is NULL or @gisa misaligned; -ERANGE if
+ * the machine cannot address @gisa; -EALREADY if @gi has a GISA;
+ * -EOPNOTSUPP if the host's GISAs are libgib's (no &gib_host.gisa_owner).
+ * On error nothing changed.
+ */
+int gib_gisa_init_at(struct gib_guest *gi, struct gib_gisa *gisa);
 
 /**
  * gib_gisa_clear() - drop all pending adapter interruptions (clear IPM)

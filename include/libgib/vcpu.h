@@ -33,6 +33,23 @@
 int gib_vcpu_add(struct gib_guest *gi, struct gib_vcpu *vcpu, unsigned int id, void *priv);
 
 /**
+ * gib_vcpu_remove_all() - forget every vcpu, before the caller frees them
+ * @gi: the guest
+ *
+ * KVM frees its vcpus before it destroys the GISA. This unpublishes them
+ * (no walk that starts afterwards sees one), cancels the kick timer, which
+ * waits for a run that may still walk them, and waits for every reader
+ * section of the backend (gib_pf_synchronize()); then the caller may free
+ * the vcpus. The GISA stays (a later timer run walks no vcpu);
+ * gib_vcpu_add() starts again at index 0. The caller must not call
+ * gib_inject_ai(), gib_kick_one_vcpu() or a vcpu function concurrently.
+ * May sleep; takes the guest's lock.
+ *
+ * Return: 0, or -EINVAL if @gi is NULL.
+ */
+int gib_vcpu_remove_all(struct gib_guest *gi);
+
+/**
  * gib_vcpu_set_cr6() - the guest loaded control register 6
  * @vcpu: the vcpu
  * @cr6: the new value; its ISC mask is ``(cr6 >> 24) & 0xff``

@@ -226,8 +226,10 @@ void *gib_pf_alloc31(size_t size)
 		return NULL;
 	}
 	atomic_long_inc(&gib_pf_outstanding);
+	/* Also the memory of a caller-owned GISA on the software machine. */
 	return page;
 }
+EXPORT_SYMBOL_GPL(gib_pf_alloc31);
 
 static void gib_pf_free_rcu(struct rcu_head *rcu)
 {
@@ -242,6 +244,7 @@ void gib_pf_free31(void *p)
 	/* Reused only after every rcu_read_lock() reader that saw it is gone. */
 	call_rcu(&GIB_PF_TAIL(p)->rcu, gib_pf_free_rcu);
 }
+EXPORT_SYMBOL_GPL(gib_pf_free31);
 
 void gib_pf_synchronize(void)
 {
@@ -284,8 +287,16 @@ static int gib_real_gal_register(struct gib_host *host, u8 nisc)
 	/* Fully ordered claim; released below or by unregistering. */
 	if (atomic_cmpxchg(&gib_real_owned, 0, 1))
 		return -EBUSY;
+	/* The port registers the adapter interrupt and calls gib_gal_interrupt(). */
+	if (pf->port_gal)
+		return 0;
 	pf->airq.handler = gib_real_gal_handler;
-	pf->airq.lsi_ptr = &pf->airq.lsi_mask;
+	/*
+	 * NULL: register_adapter_interrupt() allocates the summary indicator
+	 * (and before 6.6, when the dispatcher also ANDed it with lsi_mask, it
+	 * set a zero mask to 0xff), so this builds on 6.1 and 6.12 alike.
+	 */
+	pf->airq.lsi_ptr = NULL;
 	pf->airq.isc = nisc;
 	if (register_adapter_interrupt(&pf->airq)) {
 		atomic_set(&gib_real_owned, 0);
@@ -302,7 +313,8 @@ static int gib_real_gal_register(struct gib_host *host, u8 nisc)
 static void gib_real_gal_unregister(struct gib_host *host)
 {
 	/* Waits (synchronize_rcu()) until no handler runs. */
-	unregister_adapter_interrupt(&host->pf.airq);
+	if (!host->pf.port_gal)
+		unregister_adapter_interrupt(&host->pf.airq);
 	/* After the handler is gone (synchronize_rcu() above). */
 	atomic_set(&gib_real_owned, 0);
 }
@@ -376,6 +388,7 @@ int gib_kernel_host_setup(struct gib_host *host, enum gib_pf_machine machine,
 	host->pf.machine = machine;
 	host->pf.soft_flags = soft_flags;
 	host->pf.gal_registered = false;
+	host->pf.port_gal = false;
 	atomic_long_set(&host->pf.gal_raised, 0);
 	atomic_long_set(&host->pf.gal_taken, 0);
 	atomic_long_set(&host->pf.linked, 0);
@@ -427,6 +440,18 @@ int gib_pf_set_gib(struct gib_host *host, u32 gib_maddr)
 		return gib_real_set_gib(gib_maddr);
 	return gib_soft_set_gib(host, gib_maddr);
 }
+
+int gib_kernel_host_port_gal(struct gib_host *host)
+{
+	if (!host)
+		return -EINVAL;
+	if (host->gib)
+		return -EALREADY;
+	/* Before gib_init(), under the caller's set-up: a plain store. */
+	host->pf.port_gal = true;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(gib_kernel_host_port_gal);
 
 void gib_kernel_host_stats(const struct gib_host *host,
 			   struct gib_kernel_stats *st)

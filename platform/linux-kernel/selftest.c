@@ -1216,6 +1216,94 @@ free:
 	kfree(s);
 }
 
+/*
+ * A GISA in the caller's memory, followed by the caller's own data (KVM's
+ * sie_page2): the GAL's alert-list walk finds the guest through the host's
+ * gisa_owner; destroy leaves the memory to the caller; gib_vcpu_remove_all()
+ * leaves no walk that reaches a vcpu (issue 12).
+ */
+struct st_owner_page {
+	struct gib_gisa gisa;
+	struct st_guest *tg;
+	u64 canary;
+};
+
+#define ST_CANARY 0x5a5a5a5a5a5a5a5aull
+
+static atomic_t st_owner_lookups;
+
+static struct gib_guest *st_gisa_owner(struct gib_host *host, struct gib_gisa *gisa)
+{
+	struct st_owner_page *p = container_of(gisa, struct st_owner_page, gisa);
+
+	atomic_inc(&st_owner_lookups);
+	return &p->tg->gi;
+}
+
+static void case_caller_gisa(void)
+{
+	struct gib_host *host = st_host(GIB_SOFT_GISAF);
+	struct st_guest *tg = NULL;
+	struct st_owner_page *p = NULL;
+	struct gib_soft_ai res;
+	long outstanding;
+	unsigned int i;
+
+	if (!host)
+		return;
+	host->gisa_owner = st_gisa_owner;	/* before any guest */
+	tg = kzalloc(sizeof(*tg), GFP_KERNEL);
+	p = gib_pf_alloc31(sizeof(*p));
+	if (!CHECK(tg && p) || !CHECK_EQ(gib_guest_init(&tg->gi, host, &st_ops, tg), 0)) {
+		kfree(tg);
+		tg = NULL;
+		goto out;
+	}
+	p->tg = tg;
+	p->canary = ST_CANARY;
+	CHECK_EQ(gib_gisa_init(&tg->gi), -EOPNOTSUPP);
+	outstanding = gib_kernel_alloc31_outstanding();
+	CHECK_EQ(gib_gisa_init_at(&tg->gi, &p->gisa), 0);
+	CHECK(gib_guest_gisa(&tg->gi) == &p->gisa);
+	CHECK_EQ(gib_gisa_init_at(&tg->gi, &p->gisa), -EALREADY);
+	for (i = 0; i < 2; i++) {
+		tg->v[i].tg = tg;
+		init_waitqueue_head(&tg->v[i].wq);
+		CHECK_EQ(gib_vcpu_add(&tg->gi, &tg->v[i].vcpu, i * 7 + 1, &tg->v[i]), i);
+	}
+	tg->nr_vcpus = 2;
+	CHECK_EQ(tg->v[1].vcpu.gd, gib_gisa_maddr(&p->gisa) | GIB_GISA_FORMAT1);
+	CHECK_EQ(gib_gisc_register(&tg->gi, 3), GIB_GAL_ISC);
+	/* The link raises a GAL; its walk must find the guest via gisa_owner. */
+	atomic_set(&st_owner_lookups, 0);
+	CHECK_EQ(gib_soft_raise_ai(&tg->gi, 3, &res), 0);
+	CHECK(res.linked && res.gal);
+	CHECK(WAIT_FOR(!gib_gisa_in_alert_list(&p->gisa) &&
+		       st_origin(host) == GIB_NULL_GISA_ADDR, 5000));
+	CHECK_EQ(atomic_read(&st_owner_lookups), 1);
+	CHECK(p->canary == ST_CANARY && p->tg == tg);
+	/* Nobody takes the AI: drop it, so the kick timer re-arms and stops. */
+	CHECK_EQ(gib_gisa_clear(&tg->gi), 0);
+	CHECK(WAIT_FOR(st_timer_idle(tg), 5000));
+	/* The vcpus go first, as in KVM; the GISA stays. */
+	CHECK_EQ(gib_vcpu_remove_all(&tg->gi), 0);
+	CHECK_EQ(READ_ONCE(tg->gi.online_vcpus), 0);
+	CHECK(st_timer_idle(tg));
+	CHECK(gib_guest_gisa(&tg->gi) == &p->gisa);
+	CHECK_EQ(gib_gisc_unregister(&tg->gi, 3), 0);
+	CHECK_EQ(gib_gisa_disable(&tg->gi), 0);
+	CHECK(!gib_guest_gisa(&tg->gi));
+	/* libgib freed nothing of the caller's. */
+	CHECK_EQ(gib_kernel_alloc31_outstanding(), outstanding);
+	CHECK(p->canary == ST_CANARY);
+	CHECK_EQ(gib_gisa_enable(&tg->gi), 0);
+	CHECK(gib_guest_gisa(&tg->gi) == &p->gisa);
+out:
+	st_guest_free(tg);
+	gib_pf_free31(p);
+	st_host_free(host);
+}
+
 /* ---- Runner ------------------------------------------------------------ */
 
 static const struct {
@@ -1233,6 +1321,7 @@ static const struct {
 	{ "alert_list_v2", case_alert_list_v2 },
 	{ "kick_timer", case_kick_timer },
 	{ "destroy_linked", case_destroy_linked },
+	{ "caller_gisa", case_caller_gisa },
 	{ "stress", case_stress },
 };
 

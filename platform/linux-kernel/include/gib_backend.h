@@ -394,6 +394,8 @@ enum gib_pf_machine {
  * @machine: which machine the host has
  * @soft_flags: software machine behaviour, GIB_SOFT_* of <gib_kernel.h>
  * @gal_registered: a GAL handler is registered (unwinding is checked)
+ * @port_gal: real machine: the port owns the GAL adapter interrupt
+ *            (gib_kernel_host_port_gal()); libgib registers none
  * @gal_work: software machine: raises the GAL interruption in hard-irq
  *            context, as the real one comes
  * @gal_raised: software machine: GAL interruptions raised
@@ -405,6 +407,7 @@ struct gib_pf_host {
 	enum gib_pf_machine machine;
 	unsigned int soft_flags;
 	bool gal_registered;
+	bool port_gal;
 	struct irq_work gal_work;
 	atomic_long_t gal_raised;
 	atomic_long_t gal_taken;

@@ -118,6 +118,22 @@ void gib_kernel_host_stats(const struct gib_host *host,
 			   struct gib_kernel_stats *st);
 
 /**
+ * gib_kernel_host_port_gal() - the port owns the GAL adapter interrupt
+ * @host: the host, after gib_kernel_host_setup(), before gib_init()
+ *
+ * KVM's GAL handler does more than process the alert list (it forwards
+ * zPCI adapter events and counts IRQIO_GAL), so on the real machine the port
+ * registers the adapter interrupt on the NISC itself (register_adapter_
+ * interrupt() with a NULL summary indicator, which it then sets to 0xff) and
+ * calls gib_gal_interrupt() from its handler; gib_init() then registers
+ * none and still sets the NISC and "set GIB". The software machine ignores
+ * this: it calls gib_gal_interrupt() from its own hard-irq work.
+ *
+ * Return: 0; -EINVAL if @host is NULL; -EALREADY if it has a GIB already.
+ */
+int gib_kernel_host_port_gal(struct gib_host *host);
+
+/**
  * gib_kernel_gal_registered() - whether a GAL handler is registered
  * @host: the host
  *
