@@ -36,6 +36,10 @@
 #include <libgib/gisa.h>
 #include <libgib/trace.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** GIB_NULL_GISA_ADDR - alert-list origin: empty, GAL interruptions enabled */
 #define GIB_NULL_GISA_ADDR 0u
 /** GIB_NONE_GISA_ADDR - alert-list origin: empty, host processing, no GAL */
@@ -57,8 +61,8 @@ struct gib_block {
 	uint8_t res9[23];
 };
 
-_Static_assert(sizeof(struct gib_block) == 32, "GIB is 32 bytes");
-_Static_assert(offsetof(struct gib_block, nisc_byte) == 8, "NISC at byte 8");
+GIB_STATIC_ASSERT(sizeof(struct gib_block) == 32, "GIB is 32 bytes");
+GIB_STATIC_ASSERT(offsetof(struct gib_block, nisc_byte) == 8, "NISC at byte 8");
 
 /**
  * struct gib_host - one host's GIB and what the core keeps beside it
@@ -147,5 +151,9 @@ static inline uint32_t gib_alert_list_origin(const struct gib_host *host)
 {
 	return gib_pf_be32_to_cpu(gib_pf_load32(&host->gib->alert_list_origin));
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GIB_H */

@@ -39,6 +39,10 @@
 #include <libgib/platform.h>
 #include <libgib/isc.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** GIB_GISA_SIZE - bytes of a GISA */
 #define GIB_GISA_SIZE 32
 /** GIB_GISA_ADDR_MASK - origin bits that make a value a GISA, not a marker */
@@ -111,17 +115,17 @@ struct gib_gisa {
 	};
 };
 
-_Static_assert(sizeof(struct gib_gisa) == GIB_GISA_SIZE, "GISA is 32 bytes");
-_Static_assert(_Alignof(struct gib_gisa) >= 8, "GISA is 8-byte aligned");
-_Static_assert(offsetof(struct gib_gisa, next_alert) == 0, "next_alert at 0");
-_Static_assert(offsetof(struct gib_gisa, ipm) == 4, "IPM at 4");
-_Static_assert(offsetof(struct gib_gisa, simm) == 5, "SIMM at 5");
-_Static_assert(offsetof(struct gib_gisa, nimm) == 6, "NIMM / bits at 6");
-_Static_assert(offsetof(struct gib_gisa, iam) == 7, "IAM at 7");
-_Static_assert(offsetof(struct gib_gisa, f0.airq_count) == 12, "f0 airq_count at 12");
-_Static_assert(offsetof(struct gib_gisa, f1.aism) == 8, "f1 AISM at 8");
-_Static_assert(offsetof(struct gib_gisa, f1.bits) == 16, "f1 bits at 16");
-_Static_assert(offsetof(struct gib_gisa, f1.airq_count) == 28, "f1 airq_count at 28");
+GIB_STATIC_ASSERT(sizeof(struct gib_gisa) == GIB_GISA_SIZE, "GISA is 32 bytes");
+GIB_STATIC_ASSERT(__alignof__(struct gib_gisa) >= 8, "GISA is 8-byte aligned");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, next_alert) == 0, "next_alert at 0");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, ipm) == 4, "IPM at 4");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, simm) == 5, "SIMM at 5");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, nimm) == 6, "NIMM / bits at 6");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, iam) == 7, "IAM at 7");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f0.airq_count) == 12, "f0 airq_count at 12");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f1.aism) == 8, "f1 AISM at 8");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f1.bits) == 16, "f1 bits at 16");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f1.airq_count) == 28, "f1 airq_count at 28");
 
 /** GIB_GISA_W_IPM_SHIFT - IPM position in the CPU-order first doubleword */
 #define GIB_GISA_W_IPM_SHIFT 24
@@ -454,9 +458,13 @@ static inline int gib_gisa_reset(struct gib_gisa *gisa)
 
 	if (rc)
 		return rc;
-	*gisa = (struct gib_gisa){ .word = 0 };
+	__builtin_memset(gisa, 0, sizeof(*gisa));
 	gib_pf_store32(&gisa->next_alert, gib_pf_cpu_to_be32(gib_gisa_maddr(gisa)));
 	return 0;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GISA_H */

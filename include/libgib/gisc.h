@@ -13,6 +13,10 @@
 
 #include <libgib/guest.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * gib_gisc_register() - a device of the guest uses guest ISC @gisc
  * @gi: the guest
@@ -51,5 +55,9 @@ static inline uint8_t gib_gisc_alert_mask(const struct gib_guest *gi)
 {
 	return GIB_PF_READ_ONCE(gi->alert.mask);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GISC_H */

@@ -33,6 +33,10 @@
 #include <libgib/gisa.h>
 #include <libgib/gib.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** GIB_MAX_VCPUS - vcpus per guest (KVM's s390 maximum) */
 #define GIB_MAX_VCPUS 248
 /** GIB_KICK_EXPIRES_NS - default kick-timer period */
@@ -301,5 +305,9 @@ static inline struct gib_gisa *gib_guest_gisa(const struct gib_guest *gi)
 {
 	return GIB_PF_READ_ONCE(gi->origin);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GUEST_H */

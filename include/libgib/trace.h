@@ -13,6 +13,10 @@
 
 #include <libgib/platform.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct gib_host;
 struct gib_guest;
 struct gib_vcpu;
@@ -39,5 +43,9 @@ struct gib_trace_ops {
 	void (*kick_timer)(void *priv, struct gib_guest *gi, int result);
 	void (*kick_vcpu)(void *priv, struct gib_guest *gi, struct gib_vcpu *vcpu, bool woken);
 };
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_TRACE_H */

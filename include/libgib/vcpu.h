@@ -17,6 +17,10 @@
 #include <libgib/platform.h>
 #include <libgib/guest.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * gib_vcpu_add() - add a vcpu at the next index
  * @gi: the guest
@@ -172,5 +176,9 @@ int gib_find_vcpu_for_floating_irq(struct gib_guest *gi);
  * @gisc > 7.
  */
 int gib_inject_ai(struct gib_guest *gi, unsigned int gisc);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_VCPU_H */

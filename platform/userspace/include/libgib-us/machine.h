@@ -43,6 +43,10 @@
 #include <pthread.h>
 #include <libgib/libgib.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * enum gib_us_gal_mode - how a GAL interruption reaches the host
  * @GIB_US_GAL_DIRECT: the pusher that raised it calls gib_gal_interrupt() at
@@ -306,5 +310,9 @@ bool gib_us_machine_gal_registered(struct gib_us_machine *m, uint8_t *nisc);
  * Return: 0; -EINVAL if a pointer is NULL.
  */
 int gib_us_machine_stats(const struct gib_us_machine *m, struct gib_us_machine_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_US_MACHINE_H */

@@ -27,6 +27,10 @@
 
 #include <libgib/gib.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * enum gib_us_claim - what a claim found
  * @GIB_US_CLAIMED: the GISA is ours to link
@@ -123,5 +127,9 @@ static inline uint32_t gib_us_link(struct gib_gisa *gisa, struct gib_block *gib,
 		gib_pf_store32(&gisa->next_alert, old);
 	}
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_US_PUSH_H */
