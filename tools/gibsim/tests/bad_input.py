@@ -43,6 +43,11 @@ CASES = [
     (['--json=1'], '--json'),
     (['--watchdog', '86401'], '--watchdog'),
     (['stray'], 'stray'),
+    # Options the chosen engine or mode would ignore.
+    (['--engine', 'deterministic', '--threads', '2'], '--threads'),
+    (['--engine', 'concurrent', '--wake-ns', '100'], '--wake-ns'),
+    (['--engine', 'concurrent', '--gal-ns', '100'], '--gal-ns'),
+    (['--gal', 'direct', '--gal-ns', '100'], '--gal-ns'),
 ]
 
 
