@@ -100,10 +100,12 @@ struct gib_host {
  * Allocates the GIB (zeroed, 31-bit), registers the GAL interruption handler
  * on @nisc, sets the NISC, then "set GIB"; unwinds each step on failure.
  *
- * Return: 0; -EINVAL if @host is NULL; -ERANGE if @nisc > 7; -EALREADY if
- * @host has a GIB; -ENODEV if the machine lacks the AIV facility (not an
- * error to a hypervisor: it runs guests without GISA alerts); -ENOMEM; or the
- * backend's error (-EIO from "set GIB"). On error @host is as it was.
+ * Return: 0; -EINVAL if @host is NULL or the backend never set it up (user
+ * space: gib_us_host_attach() was not called); -ERANGE if @nisc > 7;
+ * -EALREADY if @host has a GIB; -ENODEV if the machine lacks the AIV
+ * facility (not an error to a hypervisor: it runs guests without GISA
+ * alerts); -ENOMEM; or the backend's error (-EIO from "set GIB"). On error
+ * @host is as it was.
  */
 int gib_init(struct gib_host *host, unsigned int nisc);
 

@@ -361,7 +361,8 @@ static inline int gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
 }
 
 /**
- * gib_gisa_set_ipm_gisc() - make an adapter interruption pending
+ * gib_gisa_test_and_set_ipm_gisc() - make an adapter interruption pending,
+ *                                    telling whether it was already
  * @gisa: the GISA
  * @gisc: the guest ISC, 0..7
  *
@@ -369,17 +370,34 @@ static inline int gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
  * little-endian host that would land in next_alert). Fully ordered. Raises no
  * alert: a host that injects wakes a vcpu itself.
  *
- * Return: 0, -EINVAL if @gisa is NULL, -ERANGE if @gisc > 7.
+ * Return: 0 if this call set the bit; 1 if it was set already (the AI
+ * coalesced with a pending one); -EINVAL if @gisa is NULL; -ERANGE if
+ * @gisc > 7.
  */
-static inline int gib_gisa_set_ipm_gisc(struct gib_gisa *gisa, unsigned int gisc)
+static inline int gib_gisa_test_and_set_ipm_gisc(struct gib_gisa *gisa, unsigned int gisc)
 {
 	if (!gisa)
 		return -EINVAL;
 	if (gisc > GIB_MAX_ISC)
 		return -ERANGE;
 	/* Fully ordered: the bit is visible before any wake-up that follows. */
-	gib_pf_fetch_or8(&gisa->ipm, gib_isc_mask(gisc));
-	return 0;
+	return !!(gib_pf_fetch_or8(&gisa->ipm, gib_isc_mask(gisc)) & gib_isc_mask(gisc));
+}
+
+/**
+ * gib_gisa_set_ipm_gisc() - make an adapter interruption pending
+ * @gisa: the GISA
+ * @gisc: the guest ISC, 0..7
+ *
+ * gib_gisa_test_and_set_ipm_gisc() without the answer.
+ *
+ * Return: 0, -EINVAL if @gisa is NULL, -ERANGE if @gisc > 7.
+ */
+static inline int gib_gisa_set_ipm_gisc(struct gib_gisa *gisa, unsigned int gisc)
+{
+	int rc = gib_gisa_test_and_set_ipm_gisc(gisa, gisc);
+
+	return rc < 0 ? rc : 0;
 }
 
 /**

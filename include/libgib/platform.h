@@ -403,6 +403,17 @@ static inline void *gib_pf_maddr_to_virt(uint32_t maddr);
 /* ---- The machine: facilities, GAL interrupt, CHSC "set GIB" ------------ */
 
 /**
+ * gib_pf_host_ready() - whether the backend has set the host up
+ * @host: the host
+ *
+ * A host the backend never set up (user space: no gib_us_host_attach())
+ * is a caller's mistake, not a machine without a GIB.
+ *
+ * Return: 0 if it has; -EINVAL if not.
+ */
+int gib_pf_host_ready(struct gib_host *host);
+
+/**
  * gib_pf_has_aiv() - whether the machine has the adapter-interruption
  *                    virtualization facility (and so a GIB)
  * @host: the host

@@ -177,6 +177,24 @@ int gib_find_vcpu_for_floating_irq(struct gib_guest *gi);
  */
 int gib_inject_ai(struct gib_guest *gi, unsigned int gisc);
 
+/**
+ * gib_inject_ai_report() - gib_inject_ai(), telling whether the AI coalesced
+ * @gi: the guest
+ * @gisc: the guest ISC, 0..7
+ * @coalesced: if not NULL, receives true if the IPM bit of @gisc was set
+ *             already (the AI merged with a pending one: the guest takes one
+ *             interruption for both), false if this call set it; untouched
+ *             when the call fails before setting the bit
+ *
+ * For exact accounting of host-made AIs, as the user-space machine model's
+ * result reports for the AIs it raises. Reader protection as for
+ * gib_inject_ai().
+ *
+ * Return: as gib_inject_ai(); *@coalesced is written also when no vcpu could
+ * be chosen (-ENODEV after the bit was set).
+ */
+int gib_inject_ai_report(struct gib_guest *gi, unsigned int gisc, bool *coalesced);
+
 #ifdef __cplusplus
 }
 #endif

@@ -53,10 +53,11 @@ extern "C" {
  *                     once, outside its reader section
  * @GIB_US_GAL_DEFERRED: it is counted; a host thread collects the count with
  *                       gib_us_machine_take_gal() and calls
- *                       gib_gal_interrupt() itself. That thread is the
- *                       handler: stop it before gib_destroy(), which cannot
- *                       wait for it (gib_pf_gal_unregister() only drops the
- *                       count)
+ *                       gib_gal_interrupt() itself, woken by the callback of
+ *                       gib_us_machine_set_gal_notify() (no polling needed).
+ *                       That thread is the handler: stop it before
+ *                       gib_destroy(), which cannot wait for it
+ *                       (gib_pf_gal_unregister() only drops the count)
  */
 enum gib_us_gal_mode {
 	GIB_US_GAL_DIRECT = 0,
@@ -128,6 +129,20 @@ struct gib_us_machine;
 typedef void (*gib_us_claim_hook)(struct gib_us_machine *m, struct gib_gisa *gisa, void *priv);
 
 /**
+ * typedef gib_us_gal_notify - a deferred GAL interruption was raised
+ * @m: the machine
+ * @priv: the callback's argument
+ *
+ * %GIB_US_GAL_DEFERRED only: called once per GAL the machine counts, on the
+ * thread that raised the AI, outside its reader section and under the
+ * machine's GAL lock. It should only wake the host thread that calls
+ * gib_us_machine_take_gal() (write an eventfd, signal a condition variable);
+ * it must not call libgib. gib_destroy() (gib_pf_gal_unregister()) waits for
+ * a callback that runs: none comes afterwards.
+ */
+typedef void (*gib_us_gal_notify)(struct gib_us_machine *m, void *priv);
+
+/**
  * struct gib_us_machine - the machine model; fields are private
  * @cfg: its configuration
  * @host: the attached host, NULL before gib_us_host_attach()
@@ -142,6 +157,8 @@ typedef void (*gib_us_claim_hook)(struct gib_us_machine *m, struct gib_gisa *gis
  * @stats: counters, atomic
  * @claim_hook: see gib_us_machine_set_claim_hook(), once-accessed
  * @claim_hook_priv: its argument
+ * @gal_notify: see gib_us_machine_set_gal_notify(), under @gal_lock
+ * @gal_notify_priv: its argument, under @gal_lock
  */
 struct gib_us_machine {
 	struct gib_us_machine_config cfg;
@@ -157,6 +174,8 @@ struct gib_us_machine {
 	struct gib_us_machine_stats stats;
 	gib_us_claim_hook claim_hook;
 	void *claim_hook_priv;
+	gib_us_gal_notify gal_notify;
+	void *gal_notify_priv;
 };
 
 /**
@@ -283,6 +302,32 @@ int gib_us_machine_raise_ai(struct gib_us_machine *m, struct gib_guest *gi, unsi
  * %GIB_US_GAL_DIRECT), now cleared; -EINVAL if @m is NULL.
  */
 int gib_us_machine_take_gal(struct gib_us_machine *m);
+
+/**
+ * gib_us_machine_set_gal_notify() - be told of every deferred GAL
+ * @m: the machine
+ * @fn: the callback (see gib_us_gal_notify), or NULL to stop
+ * @priv: its argument
+ *
+ * A host thread in %GIB_US_GAL_DEFERRED mode can sleep until @fn wakes it,
+ * then call gib_us_machine_take_gal() and gib_gal_interrupt(). For example,
+ * with an eventfd ``efd``::
+ *
+ *   static void notify(struct gib_us_machine *m, void *priv)
+ *   {
+ *           uint64_t one = 1;
+ *
+ *           (void)m;
+ *           (void)!write(*(int *)priv, &one, sizeof(one));
+ *   }
+ *
+ *   // host thread: read(efd, &n, 8) blocks until a GAL came, then
+ *   while (gib_us_machine_take_gal(m) > 0)
+ *           gib_gal_interrupt(host);
+ *
+ * Return: 0; -EINVAL if @m is NULL.
+ */
+int gib_us_machine_set_gal_notify(struct gib_us_machine *m, gib_us_gal_notify fn, void *priv);
 
 /**
  * gib_us_machine_gib() - the GIB associated by "set GIB"
