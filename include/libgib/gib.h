@@ -137,7 +137,7 @@ int gib_process_alert_list(struct gib_host *host);
 
 /**
  * gib_gal_interrupt() - the GAL interruption handler
- * @host: the host whose GIB raised it
+ * @host: the host whose GIB raised it (must not be NULL)
  *
  * Called by the backend on every GIB-alert interruption; processes the list.
  */

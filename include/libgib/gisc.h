@@ -27,8 +27,9 @@ extern "C" {
  * IAM from the alert mask).
  *
  * Return: the host's NISC (0..7); -EINVAL if @gi is NULL; -ENODEV if the
- * guest has no GISA; -ERANGE if @gisc > 7; -EOVERFLOW if the count is at its
- * maximum. On error nothing changed.
+ * guest has no GISA; -ERANGE if @gisc > 7; -EOVERFLOW if @gisc has
+ * ``UINT_MAX`` registrations already (the count is an unsigned int: the
+ * registration after 4294967295 fails). On error nothing changed.
  */
 int gib_gisc_register(struct gib_guest *gi, unsigned int gisc);
 

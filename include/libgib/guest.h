@@ -165,6 +165,16 @@ struct gib_guest {
  * @ops: the owner's callbacks; @ops->wake_vcpu is required
  * @priv: stored in @gi->priv
  *
+ * Binds the kick timer to the backend's clock of this moment (user space:
+ * gib_us_default_clock(), so call gib_us_set_default_clock() first; a later
+ * change of the default does not move this guest's timer). Clean tear-down,
+ * in this order: stop the threads that call into the guest (vcpus, devices,
+ * injecting host code), unregister every GISC, gib_guest_destroy() (it
+ * destroys the GISA and unbinds the timer); after the last guest
+ * gib_destroy(), gib_us_machine_fini(), gib_us_set_default_clock(NULL) and
+ * gib_us_clock_destroy() (-EBUSY while a timer is bound to the clock or it is
+ * the default).
+ *
  * Return: 0; -EINVAL if a pointer or @ops->wake_vcpu is NULL (@gi untouched);
  * -ENODEV if @host has no GIB.
  */
@@ -238,6 +248,13 @@ int gib_gisa_destroy(struct gib_guest *gi);
 /**
  * gib_gisa_enable() - create the GISA and designate it to every vcpu
  * @gi: the guest
+ *
+ * The same step as gib_gisa_init(), named for the other caller: init gives
+ * a new guest its GISA (before or after gib_vcpu_add(): vcpus added later
+ * get the designation then); enable gives it back after gib_gisa_disable()
+ * (protected virtualization without AIV), designating it to the vcpus that
+ * disable left without one. A fresh GISA either way: alert mask 0, no GISC
+ * registered, default kick period.
  *
  * Return: as gib_gisa_init().
  */

@@ -321,9 +321,15 @@ int gib_us_machine_take_gal(struct gib_us_machine *m);
  *           (void)!write(*(int *)priv, &one, sizeof(one));
  *   }
  *
- *   // host thread: read(efd, &n, 8) blocks until a GAL came, then
- *   while (gib_us_machine_take_gal(m) > 0)
- *           gib_gal_interrupt(host);
+ *   static void host_thread_step(int efd, struct gib_us_machine *m,
+ *                                struct gib_host *host)
+ *   {
+ *           uint64_t n;
+ *
+ *           if (read(efd, &n, sizeof(n)) == sizeof(n))
+ *                   while (gib_us_machine_take_gal(m) > 0)
+ *                           gib_gal_interrupt(host);
+ *   }
  *
  * Return: 0; -EINVAL if @m is NULL.
  */
