@@ -162,7 +162,7 @@ static void count_at_max_end(void)
 	X(gib_init(&F.host, 5), -EALREADY, NOP, NOP)				\
 	X(gib_init(&F.host, 8), -ERANGE, NOP, NOP)				\
 	X(gib_init(&F.host_noaiv, 5), -ENODEV, NOP, NOP)			\
-	X(gib_init(&F.host_unattached, 5), -ENODEV, NOP, NOP)			\
+	X(gib_init(&F.host_unattached, 5), -EINVAL, NOP, NOP)			\
 	X(gib_init(&F.host_nogib, 5), -ENOMEM, fail_alloc, fail_alloc_end)	\
 	X(gib_init(&F.host_nogib, 5), -EIO, fail_gal_register, NOP)		\
 	X(gib_init(&F.host_nogib, 5), -EIO, fail_set_gib, NOP)			\

@@ -150,6 +150,23 @@ static void test_ipm_is_byte_4(void **state)
 	free_gisa(gisa);
 }
 
+/* The answer says whether the AI coalesced; the bit ends set either way. */
+static void test_test_and_set_ipm(void **state)
+{
+	struct gib_gisa *gisa = new_gisa();
+
+	(void)state;
+	assert_int_equal(gib_gisa_test_and_set_ipm_gisc(gisa, 5), 0);
+	assert_int_equal(gib_gisa_get_ipm(gisa), t_isc_bit(5));
+	assert_int_equal(gib_gisa_test_and_set_ipm_gisc(gisa, 5), 1);
+	assert_int_equal(gib_gisa_test_and_set_ipm_gisc(gisa, 2), 0);
+	assert_int_equal(gib_gisa_get_ipm(gisa), t_isc_bit(5) | t_isc_bit(2));
+	assert_int_equal(gib_gisa_test_and_set_ipm_gisc(gisa, 8), -ERANGE);
+	assert_int_equal(gib_gisa_test_and_set_ipm_gisc(NULL, 0), -EINVAL);
+	assert_int_equal(gib_gisa_get_ipm(gisa), t_isc_bit(5) | t_isc_bit(2));
+	free_gisa(gisa);
+}
+
 static void test_iam_is_byte_7(void **state)
 {
 	static const uint8_t values[] = { 0x80, 0x01, 0x5a, 0xff, 0x00 };
@@ -534,6 +551,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reset_layout),
 		cmocka_unit_test(test_ipm_is_byte_4),
+		cmocka_unit_test(test_test_and_set_ipm),
 		cmocka_unit_test(test_iam_is_byte_7),
 		cmocka_unit_test(test_mode_bytes_are_kept),
 		cmocka_unit_test(test_body_offsets),

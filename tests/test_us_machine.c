@@ -245,9 +245,9 @@ static void test_gib_init_unwinds(void **state)
 	uint8_t nisc = 0;
 
 	(void)state;
-	/* Not attached: no AIV, no GIB. */
+	/* Not attached: a caller's mistake, not "no AIV". */
 	memset(&host, 0, sizeof(host));
-	assert_int_equal(gib_init(&host, GIB_GAL_ISC), -ENODEV);
+	assert_int_equal(gib_init(&host, GIB_GAL_ISC), -EINVAL);
 
 	assert_int_equal(gib_us_machine_init(&m, &cfg), 0);
 	assert_int_equal(gib_us_host_attach(&host, &m), 0);
@@ -424,6 +424,42 @@ static void test_link_gal_pending_coalesced_rearm(void **state)
 	assert_int_equal(st.gals_raised, 2);
 	assert_int_equal(st.pending, 2);
 	assert_int_equal(st.gals_dropped, 0);
+	gib_gal_interrupt(&e.host);
+	env_down(&e);
+}
+
+static void count_notify(struct gib_us_machine *m, void *priv)
+{
+	(void)m;
+	(*(unsigned int *)priv)++;
+}
+
+/* A deferred GAL wakes the host through the callback, once per GAL. */
+static void test_gal_notify(void **state)
+{
+	unsigned int notified = 0;
+	struct env e;
+
+	(void)state;
+	env_up(&e, GIB_US_GAL_DEFERRED, 1, gib_isc_mask(3));
+	assert_int_equal(gib_us_machine_set_gal_notify(NULL, count_notify, NULL), -EINVAL);
+	assert_int_equal(gib_us_machine_set_gal_notify(&e.m, count_notify, &notified), 0);
+	raise_expect(&e, 0, 3, GIB_US_AI_LINKED_GAL, NULL);
+	assert_int_equal(notified, 1);
+	/* Pending without a new alert: no GAL, no call. */
+	raise_expect(&e, 0, 3, GIB_US_AI_PENDING, NULL);
+	assert_int_equal(notified, 1);
+	assert_int_equal(gib_us_machine_take_gal(&e.m), 1);
+	gib_gal_interrupt(&e.host);
+	/* Stopped: the next GAL is counted, not notified. */
+	assert_int_equal(gib_us_machine_set_gal_notify(&e.m, NULL, NULL), 0);
+	gib_vcpu_enter_sie(&e.g[0].v[0].vcpu);
+	assert_int_equal(gib_vcpu_take_ai(&e.g[0].v[0].vcpu, NULL), 3);
+	gib_vcpu_exit_sie(&e.g[0].v[0].vcpu);
+	run_timers_out(&e);
+	raise_expect(&e, 0, 3, GIB_US_AI_LINKED_GAL, NULL);
+	assert_int_equal(notified, 1);
+	assert_int_equal(gib_us_machine_take_gal(&e.m), 1);
 	gib_gal_interrupt(&e.host);
 	env_down(&e);
 }
@@ -1124,6 +1160,7 @@ int main(void)
 		cmocka_unit_test(test_facilities),
 		cmocka_unit_test(test_delivered_in_sie),
 		cmocka_unit_test(test_link_gal_pending_coalesced_rearm),
+		cmocka_unit_test(test_gal_notify),
 		cmocka_unit_test(test_link_onto_gisa_and_none),
 		cmocka_unit_test(test_pending_without_alert),
 		cmocka_unit_test(test_direct_gal_kicks_idle_vcpu),

@@ -40,6 +40,10 @@
 
 struct gib_guest;
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** GIB_NULL_GISA_ADDR - alert-list origin: empty, GAL interruptions enabled */
 #define GIB_NULL_GISA_ADDR 0u
 /** GIB_NONE_GISA_ADDR - alert-list origin: empty, host processing, no GAL */
@@ -61,8 +65,8 @@ struct gib_block {
 	uint8_t res9[23];
 };
 
-_Static_assert(sizeof(struct gib_block) == 32, "GIB is 32 bytes");
-_Static_assert(offsetof(struct gib_block, nisc_byte) == 8, "NISC at byte 8");
+GIB_STATIC_ASSERT(sizeof(struct gib_block) == 32, "GIB is 32 bytes");
+GIB_STATIC_ASSERT(offsetof(struct gib_block, nisc_byte) == 8, "NISC at byte 8");
 
 /**
  * enum gib_cut_policy - how gib_process_alert_list() cuts the alert list
@@ -128,11 +132,13 @@ struct gib_host {
  * Allocates the GIB (zeroed, 31-bit), registers the GAL interruption handler
  * on @nisc, sets the NISC, then "set GIB"; unwinds each step on failure.
  *
- * Return: 0; -EINVAL if @host is NULL or @host->cut_policy is not an enum
- * gib_cut_policy; -ERANGE if @nisc > 7; -EALREADY if
- * @host has a GIB; -ENODEV if the machine lacks the AIV facility (not an
- * error to a hypervisor: it runs guests without GISA alerts); -ENOMEM; or the
- * backend's error (-EIO from "set GIB"). On error @host is as it was.
+ * Return: 0; -EINVAL if @host is NULL, @host->cut_policy is not an enum
+ * gib_cut_policy, or the backend never set it up (user space:
+ * gib_us_host_attach() was not called); -ERANGE if @nisc > 7;
+ * -EALREADY if @host has a GIB; -ENODEV if the machine lacks the AIV
+ * facility (not an error to a hypervisor: it runs guests without GISA
+ * alerts); -ENOMEM; or the backend's error (-EIO from "set GIB"). On error
+ * @host is as it was.
  */
 int gib_init(struct gib_host *host, unsigned int nisc);
 
@@ -173,7 +179,7 @@ int gib_process_alert_list(struct gib_host *host);
 
 /**
  * gib_gal_interrupt() - the GAL interruption handler
- * @host: the host whose GIB raised it
+ * @host: the host whose GIB raised it (must not be NULL)
  *
  * Called by the backend on every GIB-alert interruption; processes the list.
  */
@@ -189,5 +195,9 @@ static inline uint32_t gib_alert_list_origin(const struct gib_host *host)
 {
 	return gib_pf_be32_to_cpu(gib_pf_load32(&host->gib->alert_list_origin));
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GIB_H */

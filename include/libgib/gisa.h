@@ -39,6 +39,10 @@
 #include <libgib/platform.h>
 #include <libgib/isc.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** GIB_GISA_SIZE - bytes of a GISA */
 #define GIB_GISA_SIZE 32
 /** GIB_GISA_ADDR_MASK - origin bits that make a value a GISA, not a marker */
@@ -111,17 +115,17 @@ struct gib_gisa {
 	};
 };
 
-_Static_assert(sizeof(struct gib_gisa) == GIB_GISA_SIZE, "GISA is 32 bytes");
-_Static_assert(_Alignof(struct gib_gisa) >= 8, "GISA is 8-byte aligned");
-_Static_assert(offsetof(struct gib_gisa, next_alert) == 0, "next_alert at 0");
-_Static_assert(offsetof(struct gib_gisa, ipm) == 4, "IPM at 4");
-_Static_assert(offsetof(struct gib_gisa, simm) == 5, "SIMM at 5");
-_Static_assert(offsetof(struct gib_gisa, nimm) == 6, "NIMM / bits at 6");
-_Static_assert(offsetof(struct gib_gisa, iam) == 7, "IAM at 7");
-_Static_assert(offsetof(struct gib_gisa, f0.airq_count) == 12, "f0 airq_count at 12");
-_Static_assert(offsetof(struct gib_gisa, f1.aism) == 8, "f1 AISM at 8");
-_Static_assert(offsetof(struct gib_gisa, f1.bits) == 16, "f1 bits at 16");
-_Static_assert(offsetof(struct gib_gisa, f1.airq_count) == 28, "f1 airq_count at 28");
+GIB_STATIC_ASSERT(sizeof(struct gib_gisa) == GIB_GISA_SIZE, "GISA is 32 bytes");
+GIB_STATIC_ASSERT(__alignof__(struct gib_gisa) >= 8, "GISA is 8-byte aligned");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, next_alert) == 0, "next_alert at 0");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, ipm) == 4, "IPM at 4");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, simm) == 5, "SIMM at 5");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, nimm) == 6, "NIMM / bits at 6");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, iam) == 7, "IAM at 7");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f0.airq_count) == 12, "f0 airq_count at 12");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f1.aism) == 8, "f1 AISM at 8");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f1.bits) == 16, "f1 bits at 16");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f1.airq_count) == 28, "f1 airq_count at 28");
 
 /** GIB_GISA_W_IPM_SHIFT - IPM position in the CPU-order first doubleword */
 #define GIB_GISA_W_IPM_SHIFT 24
@@ -377,7 +381,8 @@ static inline int gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
 }
 
 /**
- * gib_gisa_set_ipm_gisc() - make an adapter interruption pending
+ * gib_gisa_test_and_set_ipm_gisc() - make an adapter interruption pending,
+ *                                    telling whether it was already
  * @gisa: the GISA
  * @gisc: the guest ISC, 0..7
  *
@@ -385,17 +390,34 @@ static inline int gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
  * little-endian host that would land in next_alert). Fully ordered. Raises no
  * alert: a host that injects wakes a vcpu itself.
  *
- * Return: 0, -EINVAL if @gisa is NULL, -ERANGE if @gisc > 7.
+ * Return: 0 if this call set the bit; 1 if it was set already (the AI
+ * coalesced with a pending one); -EINVAL if @gisa is NULL; -ERANGE if
+ * @gisc > 7.
  */
-static inline int gib_gisa_set_ipm_gisc(struct gib_gisa *gisa, unsigned int gisc)
+static inline int gib_gisa_test_and_set_ipm_gisc(struct gib_gisa *gisa, unsigned int gisc)
 {
 	if (!gisa)
 		return -EINVAL;
 	if (gisc > GIB_MAX_ISC)
 		return -ERANGE;
 	/* Fully ordered: the bit is visible before any wake-up that follows. */
-	gib_pf_fetch_or8(&gisa->ipm, gib_isc_mask(gisc));
-	return 0;
+	return !!(gib_pf_fetch_or8(&gisa->ipm, gib_isc_mask(gisc)) & gib_isc_mask(gisc));
+}
+
+/**
+ * gib_gisa_set_ipm_gisc() - make an adapter interruption pending
+ * @gisa: the GISA
+ * @gisc: the guest ISC, 0..7
+ *
+ * gib_gisa_test_and_set_ipm_gisc() without the answer.
+ *
+ * Return: 0, -EINVAL if @gisa is NULL, -ERANGE if @gisc > 7.
+ */
+static inline int gib_gisa_set_ipm_gisc(struct gib_gisa *gisa, unsigned int gisc)
+{
+	int rc = gib_gisa_test_and_set_ipm_gisc(gisa, gisc);
+
+	return rc < 0 ? rc : 0;
 }
 
 /**
@@ -474,9 +496,13 @@ static inline int gib_gisa_reset(struct gib_gisa *gisa)
 
 	if (rc)
 		return rc;
-	*gisa = (struct gib_gisa){ .word = 0 };
+	__builtin_memset(gisa, 0, sizeof(*gisa));
 	gib_pf_store32(&gisa->next_alert, gib_pf_cpu_to_be32(gib_gisa_maddr(gisa)));
 	return 0;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GISA_H */

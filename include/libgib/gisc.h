@@ -20,6 +20,10 @@
 
 #include <libgib/guest.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * gib_gisc_register() - a device of the guest uses guest ISC @gisc
  * @gi: the guest
@@ -30,8 +34,9 @@
  * IAM from the alert mask).
  *
  * Return: the host's NISC (0..7); -EINVAL if @gi is NULL; -ENODEV if the
- * guest has no GISA; -ERANGE if @gisc > 7; -EOVERFLOW if the count is at its
- * maximum. On error nothing changed.
+ * guest has no GISA; -ERANGE if @gisc > 7; -EOVERFLOW if @gisc has
+ * ``UINT_MAX`` registrations already (the count is an unsigned int: the
+ * registration after 4294967295 fails). On error nothing changed.
  */
 int gib_gisc_register(struct gib_guest *gi, unsigned int gisc);
 
@@ -58,5 +63,9 @@ static inline uint8_t gib_gisc_alert_mask(const struct gib_guest *gi)
 {
 	return GIB_PF_READ_ONCE(gi->alert.mask);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GISC_H */

@@ -36,6 +36,10 @@
 #include <libgib/gisa.h>
 #include <libgib/gib.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** GIB_MAX_VCPUS - vcpus per guest (KVM's s390 maximum) */
 #define GIB_MAX_VCPUS 248
 /** GIB_KICK_EXPIRES_NS - default kick-timer period */
@@ -167,6 +171,16 @@ struct gib_guest {
  * @ops: the owner's callbacks; @ops->wake_vcpu is required
  * @priv: stored in @gi->priv
  *
+ * Binds the kick timer to the backend's clock of this moment (user space:
+ * gib_us_default_clock(), so call gib_us_set_default_clock() first; a later
+ * change of the default does not move this guest's timer). Clean tear-down,
+ * in this order: stop the threads that call into the guest (vcpus, devices,
+ * injecting host code), unregister every GISC, gib_guest_destroy() (it
+ * destroys the GISA and unbinds the timer); after the last guest
+ * gib_destroy(), gib_us_machine_fini(), gib_us_set_default_clock(NULL) and
+ * gib_us_clock_destroy() (-EBUSY while a timer is bound to the clock or it is
+ * the default).
+ *
  * Return: 0; -EINVAL if a pointer or @ops->wake_vcpu is NULL (@gi untouched);
  * -ENODEV if @host has no GIB.
  */
@@ -276,6 +290,13 @@ int gib_gisa_destroy(struct gib_guest *gi);
  * gib_gisa_enable() - create the GISA and designate it to every vcpu
  * @gi: the guest
  *
+ * The same step as gib_gisa_init(), named for the other caller: init gives
+ * a new guest its GISA (before or after gib_vcpu_add(): vcpus added later
+ * get the designation then); enable gives it back after gib_gisa_disable()
+ * (protected virtualization without AIV), designating it to the vcpus that
+ * disable left without one. A fresh GISA either way: alert mask 0, no GISC
+ * registered, default kick period.
+ *
  * Return: as gib_gisa_init().
  */
 int gib_gisa_enable(struct gib_guest *gi);
@@ -350,5 +371,9 @@ static inline struct gib_gisa *gib_guest_gisa(const struct gib_guest *gi)
 {
 	return GIB_PF_READ_ONCE(gi->origin);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GUEST_H */

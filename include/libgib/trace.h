@@ -13,6 +13,10 @@
 
 #include <libgib/platform.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct gib_host;
 struct gib_guest;
 struct gib_vcpu;
@@ -44,5 +48,9 @@ struct gib_trace_ops {
 	void (*kick_vcpu)(void *priv, struct gib_guest *gi, struct gib_vcpu *vcpu, bool woken);
 	void (*cut_cas)(void *priv, struct gib_host *host, uint32_t seen);
 };
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_TRACE_H */

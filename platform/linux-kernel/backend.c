@@ -396,6 +396,12 @@ int gib_kernel_host_setup(struct gib_host *host, enum gib_pf_machine machine,
 }
 EXPORT_SYMBOL_GPL(gib_kernel_host_setup);
 
+int gib_pf_host_ready(struct gib_host *host)
+{
+	/* Every kernel host is the real or the software machine (zeroed: soft). */
+	return 0;
+}
+
 bool gib_pf_has_aiv(struct gib_host *host)
 {
 	if (host->pf.machine == GIB_PF_MACHINE_REAL)

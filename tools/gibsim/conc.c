@@ -87,7 +87,7 @@ static bool draining(struct sim *s)
 
 static void vtr(struct sim *s, struct sim_vcpu *sv, char ph, const char *name)
 {
-	sim_trace_ev(s->trace, conc_now(s), ph, sv->g->idx + 1, sv->idx + 1, name, NULL);
+	sim_trace_ev(s->trace, conc_now, s, ph, sv->g->idx + 1, sv->idx + 1, name, NULL);
 }
 
 /* The core's wake_vcpu: runs on the clock's thread or a device thread. */

@@ -61,7 +61,7 @@ static uint32_t vid(struct sim_vcpu *sv)
 
 static void vtr(struct sim *s, struct sim_vcpu *sv, char ph, const char *name)
 {
-	sim_trace_ev(s->trace, det_now(s), ph, sv->g->idx + 1, sv->idx + 1, name, NULL);
+	sim_trace_ev(s->trace, det_now, s, ph, sv->g->idx + 1, sv->idx + 1, name, NULL);
 }
 
 /* A new state: earlier events of this vcpu are stale from now on. */

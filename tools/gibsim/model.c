@@ -26,7 +26,7 @@ static void tr(struct sim *s, unsigned int pid, unsigned int tid, char ph, const
 		vsnprintf(args, sizeof(args), fmt, ap);
 		va_end(ap);
 	}
-	sim_trace_ev(s->trace, s->ops->now(s), ph, pid, tid, name, fmt ? args : NULL);
+	sim_trace_ev(s->trace, s->ops->now, s, ph, pid, tid, name, fmt ? args : NULL);
 }
 
 static struct sim_guest *guest_of(struct gib_guest *gi)

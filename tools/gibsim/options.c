@@ -263,7 +263,8 @@ static void usage(void)
 		printf("  --%-16s %-30s %s\n", d->name, ch, d->help);
 	}
 	printf("  --%-16s %-30s %s\n", "list-scenarios", "", "list the scenarios and exit");
-	printf("  --%-16s %-30s %s\n", "help", "", "this text");
+	printf("  --%-16s %-30s %s\n", "help, -h", "", "this text");
+	printf("  --%-16s %-30s %s\n", "version", "", "print gibsim's (libgib's) version");
 }
 
 static const struct opt_def *find_def(const char *name, size_t len)
@@ -285,6 +286,10 @@ static int next_opt(int argc, char **argv, int i, const struct opt_def **d,
 
 	*d = NULL;
 	*arg = NULL;
+	if (!strcmp(a, "-h")) {
+		*help = 1;
+		return i + 1;
+	}
 	if (strncmp(a, "--", 2)) {
 		fprintf(stderr, "gibsim: unexpected argument '%s' (options start with --)\n", a);
 		return -1;
@@ -298,6 +303,10 @@ static int next_opt(int argc, char **argv, int i, const struct opt_def **d,
 	}
 	if (!eq && !strcmp(a, "help")) {
 		*help = 1;
+		return i + 1;
+	}
+	if (!eq && !strcmp(a, "version")) {
+		*help = *help ? *help : 2;
 		return i + 1;
 	}
 	*d = find_def(a, len);
@@ -323,6 +332,31 @@ static int next_opt(int argc, char **argv, int i, const struct opt_def **d,
 	}
 	*arg = argv[i + 1];
 	return i + 2;
+}
+
+/* An option the command line named (not a scenario's value). */
+static bool given(const bool *set, const char *name)
+{
+	return set[find_def(name, strlen(name)) - defs];
+}
+
+/* Options that would be silently ignored in the chosen engine or mode. */
+static int unused_check(const struct sim_opts *o, const bool *set)
+{
+	if (given(set, "threads") && o->engine != SIM_CONCURRENT) {
+		fprintf(stderr, "gibsim: --threads: applies to the concurrent engine only\n");
+		return -1;
+	}
+	if (given(set, "wake-ns") && o->engine != SIM_DETERMINISTIC) {
+		fprintf(stderr, "gibsim: --wake-ns: applies to the deterministic engine only\n");
+		return -1;
+	}
+	if (given(set, "gal-ns") && (o->engine != SIM_DETERMINISTIC || o->gal != SIM_GAL_DEFERRED)) {
+		fprintf(stderr, "gibsim: --gal-ns: applies to the deterministic engine with "
+			"--gal deferred only\n");
+		return -1;
+	}
+	return 0;
 }
 
 /* What no single option's range can say. */
@@ -372,6 +406,7 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, bool *list)
 	const struct sim_scenario *sc;
 	const struct opt_def *d;
 	const char *arg, *name = "mixed";
+	bool set[NR_DEFS] = { false };
 	int i, help = 0;
 
 	*list = false;
@@ -383,8 +418,12 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, bool *list)
 		if (d && !strcmp(d->name, "scenario"))
 			name = arg;
 	}
-	if (help) {
+	if (help == 1) {
 		usage();
+		return 1;
+	}
+	if (help == 2) {
+		printf("gibsim (libgib) %s\n", GIB_VERSION);
 		return 1;
 	}
 	sc = sim_scenario_find(name);
@@ -404,6 +443,8 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, bool *list)
 			bad(d, arg);
 			return -1;
 		}
+		if (d)
+			set[d - defs] = true;
 	}
 	if (*list)
 		return 0;
@@ -416,7 +457,7 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, bool *list)
 		o->drain_ns = o->engine == SIM_DETERMINISTIC ? 100000000ull : 10000000000ull;
 	if (!o->stall_ns)
 		o->stall_ns = o->engine == SIM_DETERMINISTIC ? 50000000ull : 10000000000ull;
-	return cross_check(o);
+	return unused_check(o, set) ? -1 : cross_check(o);
 }
 
 char *sim_isc_list_str(const struct sim_opts *o, char *buf)

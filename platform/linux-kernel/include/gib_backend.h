@@ -106,17 +106,17 @@ static inline void gib_pf_store_release32(u32 *p, u32 v)
 }
 
 /** gib_pf_cmpxchg64() - 64-bit compare-and-swap: cmpxchg() */
-static inline u64 gib_pf_cmpxchg64(u64 *p, u64 old, u64 new)
+static inline u64 gib_pf_cmpxchg64(u64 *p, u64 old, u64 val)
 {
 	/* Value-returning RMW: fully ordered on success, nothing on failure. */
-	return cmpxchg(p, old, new);
+	return cmpxchg(p, old, val);
 }
 
 /** gib_pf_cmpxchg32() - 32-bit compare-and-swap: cmpxchg() */
-static inline u32 gib_pf_cmpxchg32(u32 *p, u32 old, u32 new)
+static inline u32 gib_pf_cmpxchg32(u32 *p, u32 old, u32 val)
 {
 	/* Fully ordered on success, nothing on failure. */
-	return cmpxchg(p, old, new);
+	return cmpxchg(p, old, val);
 }
 
 /** gib_pf_xchg32() - 32-bit exchange: xchg() */

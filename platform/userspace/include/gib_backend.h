@@ -53,6 +53,10 @@
 #endif
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- Once accesses ---------------------------------------------------- */
 
 #ifdef GIB_US_SYNC_TSAN
@@ -190,36 +194,36 @@ static inline void gib_pf_store_release32(uint32_t *p, uint32_t v)
 }
 
 /** gib_pf_cmpxchg64() - CAS: fully ordered on success, unordered on failure */
-static inline uint64_t gib_pf_cmpxchg64(uint64_t *p, uint64_t old, uint64_t new)
+static inline uint64_t gib_pf_cmpxchg64(uint64_t *p, uint64_t old, uint64_t val)
 {
 #ifdef GIB_US_SYNC_TSAN
 	uint64_t seen = old;
 
 	GIB_US_FULL_FENCE();
 	/* seq_cst CAS between two seq_cst fences: an smp_mb() on each side. */
-	__atomic_compare_exchange_n(p, &seen, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(p, &seen, val, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	GIB_US_FULL_FENCE();
 	return seen;
 #else
 	/* uatomic_cmpxchg: full barrier before and after (liburcu's documented rule). */
-	return uatomic_cmpxchg(p, old, new);
+	return uatomic_cmpxchg(p, old, val);
 #endif
 }
 
 /** gib_pf_cmpxchg32() - CAS: fully ordered on success, unordered on failure */
-static inline uint32_t gib_pf_cmpxchg32(uint32_t *p, uint32_t old, uint32_t new)
+static inline uint32_t gib_pf_cmpxchg32(uint32_t *p, uint32_t old, uint32_t val)
 {
 #ifdef GIB_US_SYNC_TSAN
 	uint32_t seen = old;
 
 	GIB_US_FULL_FENCE();
 	/* seq_cst CAS between two seq_cst fences: an smp_mb() on each side. */
-	__atomic_compare_exchange_n(p, &seen, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(p, &seen, val, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	GIB_US_FULL_FENCE();
 	return seen;
 #else
 	/* uatomic_cmpxchg: full barrier before and after. */
-	return uatomic_cmpxchg(p, old, new);
+	return uatomic_cmpxchg(p, old, val);
 #endif
 }
 
@@ -242,10 +246,10 @@ static inline uint32_t gib_pf_xchg32(uint32_t *p, uint32_t v)
 
 #ifndef GIB_US_SYNC_TSAN
 /**
- * gib_us_rmw8() - fully ordered byte RMW: *@p = (*@p & @and) | @or
+ * gib_us_rmw8() - fully ordered byte RMW: *@p = (*@p & @keep) | @set
  * @p: the byte
- * @and: bits to keep
- * @or: bits to set
+ * @keep: bits to keep
+ * @set: bits to set
  *
  * Ends in one successful uatomic_cmpxchg (full barrier before and after),
  * even when the byte does not change. Where liburcu has byte atomics (x86)
@@ -256,13 +260,13 @@ static inline uint32_t gib_pf_xchg32(uint32_t *p, uint32_t v)
  *
  * Return: the byte before.
  */
-static inline uint8_t gib_us_rmw8(uint8_t *p, uint8_t and, uint8_t or)
+static inline uint8_t gib_us_rmw8(uint8_t *p, uint8_t keep, uint8_t set)
 {
 #ifdef UATOMIC_HAS_ATOMIC_BYTE
 	uint8_t old = uatomic_read(p), seen;
 
 	for (;;) {
-		seen = uatomic_cmpxchg(p, old, (uint8_t)((old & and) | or));
+		seen = uatomic_cmpxchg(p, old, (uint8_t)((old & keep) | set));
 		if (seen == old)
 			return old;
 		old = seen;
@@ -278,7 +282,7 @@ static inline uint8_t gib_us_rmw8(uint8_t *p, uint8_t and, uint8_t or)
 	uint32_t old = uatomic_read(w), seen, nb;
 
 	for (;;) {
-		nb = (((old >> shift) & and) | or) & 0xff;
+		nb = (((old >> shift) & keep) | set) & 0xff;
 		seen = uatomic_cmpxchg(w, old, (old & ~(0xffu << shift)) | nb << shift);
 		if (seen == old)
 			return (uint8_t)(old >> shift);
@@ -390,7 +394,7 @@ static inline void gib_pf_irq_restore(unsigned long flags)
  * no feature macros must still get byte order right.
  */
 #define GIB_US_SWAP (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ||
+GIB_STATIC_ASSERT(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ||
 	       __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__, "a known byte order");
 
 /** gib_pf_be64_to_cpu() - big-endian to CPU order, 64 bits */
@@ -454,23 +458,23 @@ static inline void gib_pf_clear_bit(unsigned int nr, unsigned long *addr)
 
 #ifndef GIB_US_SYNC_TSAN
 /**
- * gib_us_rmw_long() - fully ordered RMW of one word: *@p = (*@p & @and) | @or
+ * gib_us_rmw_long() - fully ordered RMW of one word: *@p = (*@p & @keep) | @set
  * @p: the word
- * @and: bits to keep
- * @or: bits to set
+ * @keep: bits to keep
+ * @set: bits to set
  *
  * Ends in one successful uatomic_cmpxchg (full barrier before and after),
  * even when the word does not change.
  *
  * Return: the word before.
  */
-static inline unsigned long gib_us_rmw_long(unsigned long *p, unsigned long and,
-					    unsigned long or)
+static inline unsigned long gib_us_rmw_long(unsigned long *p, unsigned long keep,
+					    unsigned long set)
 {
 	unsigned long old = uatomic_read(p), seen;
 
 	for (;;) {
-		seen = uatomic_cmpxchg(p, old, (old & and) | or);
+		seen = uatomic_cmpxchg(p, old, (old & keep) | set);
 		if (seen == old)
 			return old;
 		old = seen;
@@ -585,5 +589,9 @@ static inline void *gib_pf_maddr_to_virt(uint32_t maddr)
 
 	return (void *)(base + (uintptr_t)(maddr - mbase));
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* GIB_BACKEND_H */
