@@ -7,7 +7,7 @@
 #include <libgib-us/arena.h>
 #include <libgib-us/clock.h>
 #include <libgib-us/machine.h>
-#include <libgib-us/push.h>
+#include <libgib/machine_push.h>
 #include <libgib-us/rcu.h>
 
 #include <cstdio>

@@ -16,7 +16,7 @@ import shlex
 import subprocess
 import sys
 
-HEAD = re.compile(r'^gibsim: scenario (\S+), deterministic engine, seed (\d+)$')
+HEAD = re.compile(r'^gibsim: scenario (\S+), deterministic engine, seed (\d+)(, [a-z0-9-]+ cut)?$')
 
 # A cross build's exe_wrapper (qemu-user), set by meson.build.
 WRAPPER = shlex.split(os.environ.get('GIBSIM_WRAPPER', ''))
