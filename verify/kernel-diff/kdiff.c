@@ -275,9 +275,23 @@ static void world_down(void)
 {
 	unsigned int g;
 
-	for (g = 0; g < W.ng; g++)
-		gib_guest_destroy(&W.g[g].gi);
-	gib_destroy(&W.host);
+	for (g = 0; g < W.ng; g++) {
+		struct gib_guest *gi = &W.g[g].gi;
+		unsigned int isc;
+
+		/* A GISA with registrations is refused (-EBUSY): drop them first. */
+		for (isc = 0; isc < GIB_NR_ISCS; isc++)
+			while (gib_guest_gisa(gi) && gib_gisc_unregister(gi, isc) == 0)
+				;
+		if (gib_guest_destroy(gi)) {
+			fprintf(stderr, "kdiff: guest %u: destroy refused at the end of a sequence\n", g);
+			exit(2);
+		}
+	}
+	if (gib_destroy(&W.host)) {
+		fprintf(stderr, "kdiff: host destroy refused at the end of a sequence\n");
+		exit(2);
+	}
 	gib_us_machine_fini(&W.m);
 	gib_us_set_default_clock(NULL);
 	gib_us_clock_destroy(W.clock);

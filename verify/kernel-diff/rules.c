@@ -103,7 +103,7 @@ static bool kick_rearms_while_linked(const struct kd_step *st, const struct ks_s
 }
 
 /*
- * fidelity: destroy-busy-while-registered (pending: branch i11a). libgib's
+ * fidelity: destroy-busy-while-registered. libgib's
  * destroy and disable refuse with -EBUSY while GISCs are registered; Linux
  * destroys the GISA and keeps the counts.
  */
@@ -132,12 +132,36 @@ static bool rr_cursor_all_stopped(const struct kd_step *st, const struct ks_snap
 	       l->next_rr == (m->next_rr + 1) % m->nv;
 }
 
+/*
+ * fidelity: restore-adds-only. The IAM restore (wait path, kick timer, the
+ * restore operation): Linux CASes IAM := alert mask; libgib CASes
+ * IAM := IAM | alert mask, so bits a caller set beyond the mask (a direct
+ * set_iam) stay. On the mask's bits both agree.
+ */
+static bool restore_adds_only(const struct kd_step *st, const struct ks_snap *L,
+			      const struct ks_snap *G, const struct kd_diff *d)
+{
+	int g = sole_guest(d);
+	const struct ks_guest_snap *l, *m;
+
+	if (st->op != OP_WAIT && st->op != OP_RESTORE && st->op != OP_RUN_TIMERS &&
+	    st->op != OP_RUN_NEXT)
+		return false;
+	if (d->global || g < 0 || d->guest[g] != D_GISA_IAM)
+		return false;
+	l = &L->g[g];
+	m = &G->g[g];
+	return l->mask == m->mask && l->gisa[7] == l->mask && (m->gisa[7] & m->mask) == m->mask &&
+	       (m->gisa[7] & ~m->mask) != 0;
+}
+
 static const struct kd_rule rules[] = {
 	{ "gisc-regs-survive-reinit", NULL, regs_survive_reinit },
 	{ "gisc-mask-survives-destroy", "6.1", mask_survives_destroy },
 	{ "kick-rearms-while-linked", NULL, kick_rearms_while_linked },
 	{ "rr-cursor-all-stopped", NULL, rr_cursor_all_stopped },
 	{ "destroy-busy-while-registered", NULL, destroy_busy_while_registered },
+	{ "restore-adds-only", NULL, restore_adds_only },
 };
 
 const struct kd_rule *kd_last_rule;
