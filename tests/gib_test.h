@@ -371,10 +371,17 @@ static inline void t_register(struct t_guest *g, uint8_t iscs)
 			assert_int_equal(gib_gisc_register(&g->gi, isc), g->env->host.nisc);
 }
 
-/* The fixture of most unit tests: a host and one guest with a GISA. */
+/* The mask of ISC @isc, computed here, not by the library. */
+static inline uint8_t t_isc_bit(unsigned int isc)
+{
+	return (uint8_t)(0x80u >> isc);
+}
+
+/* The fixture of most unit tests: a host and @n guests with a GISA each. */
 struct t_fx {
 	struct t_env *e;
-	struct t_guest *g;
+	struct t_guest *g;	/* n of them */
+	unsigned int n;
 };
 
 /* A host (GAL on @nisc) and one guest with @nr_vcpus vcpus. */
@@ -386,14 +393,42 @@ static inline struct t_fx *t_fx_new(unsigned int nisc, unsigned int nr_vcpus)
 	f->e = t_env_new(false, nisc);
 	f->g = calloc(1, sizeof(*f->g));
 	assert_non_null(f->g);
+	f->n = 1;
 	t_guest_up(f->e, f->g, nr_vcpus);
 	return f;
 }
 
-/* Tear down what t_fx_new() built. */
+/*
+ * The alert-list tests' fixture: a host cutting by @cut (GAL on the default
+ * ISC) and @n guests of one vcpu each, each with @isc registered.
+ */
+static inline struct t_fx *t_list_fx_new(enum gib_cut_policy cut, unsigned int n,
+					 unsigned int isc)
+{
+	struct t_fx *f = calloc(1, sizeof(*f));
+	unsigned int i;
+
+	assert_non_null(f);
+	f->e = t_env_new_cut(false, GIB_GAL_ISC, cut);
+	f->g = calloc(n, sizeof(*f->g));
+	assert_non_null(f->g);
+	f->n = n;
+	for (i = 0; i < n; i++) {
+		t_guest_up(f->e, &f->g[i], 1);
+		t_register(&f->g[i], t_isc_bit(isc));
+	}
+	return f;
+}
+
+/* Tear down what t_fx_new() or t_list_fx_new() built. */
 static inline void t_fx_free(struct t_fx *f)
 {
-	t_guest_down(f->g);
+	unsigned int i;
+
+	/* A failed test may leave hooks on its stack frame: not for the teardown. */
+	memset(&f->e->hooks, 0, sizeof(f->e->hooks));
+	for (i = 0; i < f->n; i++)
+		t_guest_down(&f->g[i]);
 	t_env_free(f->e);
 	free(f->g);
 	free(f);
@@ -459,11 +494,25 @@ static inline uint32_t t_be32_at(const void *p, size_t off)
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
-/* The mask of ISC @isc, computed here, not by the library. */
-static inline uint8_t t_isc_bit(unsigned int isc)
+/* The machine address of @g's GISA. */
+static inline uint32_t t_maddr_of(struct t_guest *g)
 {
-	return (uint8_t)(0x80u >> isc);
+	return gib_gisa_maddr(t_gisa(g));
 }
+
+/* The origin as the machine reads it: bytes 0..3 of the GIB. */
+static inline uint32_t t_raw_origin(struct t_env *e)
+{
+	return t_be32_at(e->host.gib, 0);
+}
+
+/* @g's GISA is out of the alert list: its link holds its own address. */
+static inline void t_assert_unlinked(struct t_guest *g)
+{
+	assert_int_equal(gib_gisa_in_alert_list(t_gisa(g)), 0);
+	assert_int_equal(t_be32_at(t_gisa(g), 0), t_maddr_of(g));
+}
+
 
 static inline int t_group_setup(void **state)
 {

@@ -13,56 +13,16 @@
 #define NR_GUESTS 4
 #define ISC 5
 
-struct fx {
-	struct t_env *e;
-	struct t_guest *g;	/* NR_GUESTS */
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	unsigned int i;
-
-	assert_non_null(f);
-	f->e = t_env_new_cut(false, GIB_GAL_ISC, GIB_CUT_V2);
-	f->g = calloc(NR_GUESTS, sizeof(*f->g));
-	assert_non_null(f->g);
-	for (i = 0; i < NR_GUESTS; i++) {
-		t_guest_up(f->e, &f->g[i], 1);
-		t_register(&f->g[i], t_isc_bit(ISC));
-	}
-	*state = f;
+	*state = t_list_fx_new(GIB_CUT_V2, NR_GUESTS, ISC);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-	unsigned int i;
-
-	memset(&f->e->hooks, 0, sizeof(f->e->hooks));
-	for (i = 0; i < NR_GUESTS; i++)
-		t_guest_down(&f->g[i]);
-	t_env_free(f->e);
-	free(f->g);
-	free(f);
+	t_fx_free(*state);
 	return 0;
-}
-
-static uint32_t maddr_of(struct t_guest *g)
-{
-	return gib_gisa_maddr(t_gisa(g));
-}
-
-static uint32_t raw_origin(struct t_env *e)
-{
-	return t_be32_at(e->host.gib, 0);
-}
-
-static void assert_unlinked(struct t_guest *g)
-{
-	assert_int_equal(gib_gisa_in_alert_list(t_gisa(g)), 0);
-	assert_int_equal(t_be32_at(t_gisa(g), 0), maddr_of(g));
 }
 
 /* The @n-th event of @kind, or fail. */
@@ -78,7 +38,7 @@ static const struct t_ev *nth(struct t_env *e, enum t_ev_kind kind, unsigned int
 }
 
 /* Drop what is pending; the kick timers re-arm every IAM and stop. */
-static void drain(struct fx *f)
+static void drain(struct t_fx *f)
 {
 	unsigned int i;
 
@@ -86,14 +46,14 @@ static void drain(struct fx *f)
 		assert_int_equal(gib_gisa_clear(&f->g[i].gi), 0);
 	t_run_out(f->e);
 	for (i = 0; i < NR_GUESTS; i++) {
-		assert_unlinked(&f->g[i]);
+		t_assert_unlinked(&f->g[i]);
 		assert_int_equal(gib_gisa_get_iam(t_gisa(&f->g[i])), t_isc_bit(ISC));
 	}
 }
 
 static void test_one_cut_takes_the_chain(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	unsigned int i;
 
@@ -102,16 +62,16 @@ static void test_one_cut_takes_the_chain(void **state)
 	assert_int_equal(t_raise(&f->g[1], ISC), GIB_US_AI_LINKED);
 	assert_int_equal(t_raise(&f->g[2], ISC), GIB_US_AI_LINKED);
 	assert_int_equal(gib_us_machine_take_gal(&e->m), 1);
-	assert_int_equal(raw_origin(e), maddr_of(&f->g[2]));
+	assert_int_equal(t_raw_origin(e), t_maddr_of(&f->g[2]));
 
 	t_log_clear(e);
 	assert_int_equal(gib_process_alert_list(&e->host), 3);
 	/* One CAS, one cut (final: NULL stored at once), one walk. */
 	assert_int_equal(t_count(e, T_EV_CUT_CAS, NULL), 1);
-	assert_int_equal(nth(e, T_EV_CUT_CAS, 0)->value, maddr_of(&f->g[2]));
+	assert_int_equal(nth(e, T_EV_CUT_CAS, 0)->value, t_maddr_of(&f->g[2]));
 	assert_int_equal(t_count(e, T_EV_CUT, NULL), 1);
 	assert_int_equal(nth(e, T_EV_CUT, 0)->pass, 1);
-	assert_int_equal(nth(e, T_EV_CUT, 0)->value, maddr_of(&f->g[2]));
+	assert_int_equal(nth(e, T_EV_CUT, 0)->value, t_maddr_of(&f->g[2]));
 	assert_true(nth(e, T_EV_CUT, 0)->flag);
 	assert_int_equal(t_count(e, T_EV_CUT_DONE, NULL), 1);
 	assert_int_equal(nth(e, T_EV_CUT_DONE, 0)->nr, 3);
@@ -120,9 +80,9 @@ static void test_one_cut_takes_the_chain(void **state)
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(t_count(e, T_EV_UNLINK, &f->g[i].gi), 1);
 		assert_ptr_equal(nth(e, T_EV_UNLINK, i)->gi, &f->g[2 - i].gi);
-		assert_unlinked(&f->g[i]);
+		t_assert_unlinked(&f->g[i]);
 	}
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 	assert_true(t_timer_queued(e, NULL));
 
 	/* A spurious GAL: one CAS NULL -> NULL, nothing unlinked, no pass 2. */
@@ -131,13 +91,13 @@ static void test_one_cut_takes_the_chain(void **state)
 	assert_int_equal(t_count(e, T_EV_CUT_CAS, NULL), 1);
 	assert_int_equal(t_count(e, T_EV_CUT, NULL), 1);
 	assert_int_equal(nth(e, T_EV_CUT, 0)->value, GIB_NULL_GISA_ADDR);
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 	drain(f);
 }
 
 /* Hooks record, the test asserts afterwards (see gib_test.h). */
 struct inject {
-	struct fx *f;
+	struct t_fx *f;
 	unsigned int calls;
 	unsigned int guest;	/* whose AI to raise */
 	unsigned int at_call;	/* on which cut_cas / unlink call */
@@ -165,7 +125,7 @@ static void inject_cut_cas(struct t_env *e, uint32_t seen)
  */
 static void test_cas_retries_when_a_link_lands(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct inject in = { .f = f, .guest = 1, .at_call = 1 };
 
@@ -181,16 +141,16 @@ static void test_cas_retries_when_a_link_lands(void **state)
 	assert_int_equal(in.rc, 0);
 	assert_int_equal(in.r.outcome, GIB_US_AI_LINKED);
 	assert_int_equal(t_count(e, T_EV_CUT_CAS, NULL), 2);
-	assert_int_equal(nth(e, T_EV_CUT_CAS, 0)->value, maddr_of(&f->g[0]));
-	assert_int_equal(nth(e, T_EV_CUT_CAS, 1)->value, maddr_of(&f->g[1]));
+	assert_int_equal(nth(e, T_EV_CUT_CAS, 0)->value, t_maddr_of(&f->g[0]));
+	assert_int_equal(nth(e, T_EV_CUT_CAS, 1)->value, t_maddr_of(&f->g[1]));
 	assert_int_equal(t_count(e, T_EV_CUT, NULL), 1);
-	assert_int_equal(nth(e, T_EV_CUT, 0)->value, maddr_of(&f->g[1]));
+	assert_int_equal(nth(e, T_EV_CUT, 0)->value, t_maddr_of(&f->g[1]));
 	assert_int_equal(nth(e, T_EV_CUT_DONE, 0)->nr, 2);
 	assert_int_equal(t_count(e, T_EV_UNLINK, &f->g[0].gi), 1);
 	assert_int_equal(t_count(e, T_EV_UNLINK, &f->g[1].gi), 1);
-	assert_unlinked(&f->g[0]);
-	assert_unlinked(&f->g[1]);
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	t_assert_unlinked(&f->g[0]);
+	t_assert_unlinked(&f->g[1]);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 	assert_int_equal(gib_us_machine_take_gal(&e->m), 0);
 	drain(f);
 }
@@ -209,7 +169,7 @@ static void inject_unlink(struct t_env *e, struct gib_guest *gi)
  */
 static void test_link_during_walk_raises_a_gal(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct inject in = { .f = f, .guest = 3, .at_call = 1 };
 	struct gib_us_machine_stats before, after;
@@ -228,7 +188,7 @@ static void test_link_during_walk_raises_a_gal(void **state)
 	gib_us_machine_stats(&e->m, &after);
 	assert_int_equal(after.gals_raised - before.gals_raised, 1);
 	assert_int_equal(t_count(e, T_EV_CUT, NULL), 1);
-	assert_int_equal(raw_origin(e), maddr_of(&f->g[3]));
+	assert_int_equal(t_raw_origin(e), t_maddr_of(&f->g[3]));
 	assert_int_equal(gib_gisa_in_alert_list(t_gisa(&f->g[3])), 1);
 
 	/* Its GAL: the handler's one cut takes it. */
@@ -236,15 +196,15 @@ static void test_link_during_walk_raises_a_gal(void **state)
 	t_log_clear(e);
 	gib_gal_interrupt(&e->host);
 	assert_int_equal(t_count(e, T_EV_UNLINK, &f->g[3].gi), 1);
-	assert_unlinked(&f->g[3]);
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	t_assert_unlinked(&f->g[3]);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 	drain(f);
 }
 
 /* Destroy of a linked GISA processes the list itself, with this cut too. */
 static void test_destroy_linked(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 
 	assert_int_equal(t_raise(&f->g[2], ISC), GIB_US_AI_LINKED_GAL);
@@ -256,8 +216,8 @@ static void test_destroy_linked(void **state)
 	/* Its own cut took both GISAs; nothing left in the list. */
 	assert_int_equal(t_count(e, T_EV_CUT, NULL), 1);
 	assert_int_equal(t_count(e, T_EV_UNLINK, NULL), 2);
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
-	assert_unlinked(&f->g[2]);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
+	t_assert_unlinked(&f->g[2]);
 	assert_int_equal(gib_gisa_init(&f->g[0].gi), 0);
 	t_register(&f->g[0], t_isc_bit(ISC));
 	drain(f);
