@@ -64,6 +64,19 @@ MUTANTS = {
         "gib_pf_cpu_to_be64(w | mask));",
         "gib_pf_cpu_to_be64((w & ~GIB_GISA_W_IAM) | mask));",
         None, 0, "part of e-restore-exact"),
+    "f-claim-no-retry": (
+        "include/libgib/machine_push.h",
+        "\t\tif (seen == raw)\n\t\t\treturn GIB_MACHINE_CLAIMED;\n\t\traw = seen;",
+        "\t\tif (seen == raw)\n\t\t\treturn GIB_MACHINE_CLAIMED;\n"
+        "\t\treturn GIB_MACHINE_CLAIM_NOT_ARMED;\t/* MUTANT */",
+        "set-iam-push", 1,
+        "the machine's claim gives up after one failed CAS"),
+    "g-link-no-retry": (
+        "include/libgib/machine_push.h",
+        "\t\tif (seen == old)\n\t\t\treturn old;\n\t\told = seen;",
+        "\t\treturn seen;\t/* MUTANT: linked after one failed CAS */\n\t\told = seen;",
+        "claim-link", 2,
+        "the machine's link reports success after one failed CAS"),
 }
 # Mutants applied together (one old rule spread over two edits).
 GROUPS = {"e-restore-exact": ["e-restore-exact", "e2-restore-exact-value"]}
