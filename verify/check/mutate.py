@@ -64,7 +64,20 @@ MUTANTS = {
         "gib_pf_cpu_to_be64(w | mask));",
         "gib_pf_cpu_to_be64((w & ~GIB_GISA_W_IAM) | mask));",
         None, 0, "part of e-restore-exact"),
-    "f-v2-cut-store": (
+    "f-claim-no-retry": (
+        "include/libgib/machine_push.h",
+        "\t\tif (seen == raw)\n\t\t\treturn GIB_MACHINE_CLAIMED;\n\t\traw = seen;",
+        "\t\tif (seen == raw)\n\t\t\treturn GIB_MACHINE_CLAIMED;\n"
+        "\t\treturn GIB_MACHINE_CLAIM_NOT_ARMED;\t/* MUTANT */",
+        "set-iam-push", 1,
+        "the machine's claim gives up after one failed CAS"),
+    "g-link-no-retry": (
+        "include/libgib/machine_push.h",
+        "\t\tif (seen == old)\n\t\t\treturn old;\n\t\told = seen;",
+        "\t\treturn seen;\t/* MUTANT: linked after one failed CAS */\n\t\told = seen;",
+        "claim-link", 2,
+        "the machine's link reports success after one failed CAS"),
+    "h-v2-cut-store": (
         "src/alert_list.c",
         "\t\tseen = gib_pf_cmpxchg32(&gib->alert_list_origin, old,\n"
         "\t\t\t\t\tgib_pf_cpu_to_be32(GIB_NULL_GISA_ADDR));\n",

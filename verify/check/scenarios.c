@@ -420,7 +420,7 @@ static void claim_link_setup(void)
  * GIB_CUT_V2 (issue 15): pushes vs the GAL handler and a second processing
  * CPU, each cutting with a CAS loop to NULL. A link landing between a cut's
  * read and its CAS makes it retry; a plain store there would strand the
- * GISA (mutant f-v2-cut-store).
+ * GISA (mutant h-v2-cut-store).
  */
 static void v2_push_cut_setup(void)
 {
