@@ -1268,7 +1268,7 @@ static void case_caller_gisa(void)
 	CHECK_EQ(gib_gisa_init_at(&tg->gi, &p->gisa), -EALREADY);
 	for (i = 0; i < 2; i++) {
 		tg->v[i].tg = tg;
-		init_waitqueue_head(&tg->v[i].wq);
+		rcuwait_init(&tg->v[i].wait);
 		CHECK_EQ(gib_vcpu_add(&tg->gi, &tg->v[i].vcpu, i * 7 + 1, &tg->v[i]), i);
 	}
 	tg->nr_vcpus = 2;
