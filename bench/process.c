@@ -10,6 +10,10 @@
  * and nothing runs during the measurement. Between measurements the bench
  * clears each IPM and runs the due timers, which re-arm the IAMs (untimed).
  *
+ * A row per n up to 4096 times the v2 series' cut (GIB_CUT_V2: one CAS loop
+ * to NULL, one walk) on a second host set up with that policy, against the
+ * two-phase cut of the same run.
+ *
  * Two more rows per n say where the time goes: the kick alone (n times
  * gib_gisa_kick() on n idle guests: what the timer queue costs at that
  * depth), and the core's own share (process minus kick).
@@ -24,6 +28,8 @@
 #include "bench_host.h"
 
 #define MAX_N 65536u
+/* The v2-cut host's guests: a struct gib_guest is some 2 KiB. */
+#define V2_MAX_N 4096u
 
 static const unsigned int ns_default[] = { 1, 16, 256, 4096, 65536 };
 static const unsigned int ns_tiny[] = { 1, 16 };
@@ -38,8 +44,8 @@ struct slot_node {
 	struct cds_lfs_node node;
 } __attribute__((aligned(256)));
 
-static struct bench_host h;
-static struct gib_guest *guests;
+static struct bench_host h, h2;	/* h2: GIB_CUT_V2 */
+static struct gib_guest *guests, *guests2;
 static struct slot_node *nodes;
 static struct cds_lfs_stack stack;
 static double clock_cost_ns;
@@ -60,32 +66,48 @@ static void calibrate_clock(void)
 	clock_cost_ns = bench_median(v, 15);
 }
 
-static void link_n(unsigned int n)
+static void link_on(struct bench_host *bh, struct gib_guest *gs, unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		gib_us_machine_raise_ai(&h.m, &guests[i], BENCH_GISC, NULL);
-	gib_us_machine_take_gal(&h.m);
+		gib_us_machine_raise_ai(&bh->m, &gs[i], BENCH_GISC, NULL);
+	gib_us_machine_take_gal(&bh->m);
+}
+
+static void link_n(unsigned int n)
+{
+	link_on(&h, guests, n);
 }
 
 /* After processing: drop the AIs, let the queued kick timers re-arm the IAMs. */
-static void settle_n(unsigned int n)
+static void settle_on(struct bench_host *bh, struct gib_guest *gs, unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		gib_gisa_clear(&guests[i]);
-	gib_us_clock_run_until(h.clock, gib_us_clock_now(h.clock));
+		gib_gisa_clear(&gs[i]);
+	gib_us_clock_run_until(bh->clock, gib_us_clock_now(bh->clock));
 }
 
-/* Timed: the whole two-phase cut of n linked GISAs. */
-BENCH_NOINLINE static void process(unsigned int n)
+static void settle_n(unsigned int n)
 {
-	int got = gib_process_alert_list(&h.host);
+	settle_on(&h, guests, n);
+}
+
+/* Timed: the whole cut of n linked GISAs, by @bh's policy. */
+BENCH_NOINLINE static void process_on(struct bench_host *bh, unsigned int n)
+{
+	int got = gib_process_alert_list(&bh->host);
 
 	if (got != (int)n)
 		bench_die("gib_process_alert_list count", got);
+}
+
+/* Timed: the whole two-phase cut of n linked GISAs. */
+static void process(unsigned int n)
+{
+	process_on(&h, n);
 }
 
 /* Timed: the baseline, pop them all and walk them. */
@@ -127,7 +149,7 @@ static void cancel_n(unsigned int n)
 		gib_pf_timer_cancel(&guests[i].timer);
 }
 
-enum what { W_PROCESS, W_BASE, W_KICK, NR_WHAT };
+enum what { W_PROCESS, W_BASE, W_KICK, W_V2, NR_WHAT };
 
 static double batch_ns[MAX_N];
 
@@ -150,6 +172,15 @@ static double measure(enum what w, unsigned int n)
 			process(n);
 			t1 = bench_now_ns();
 			settle_n(n);
+			break;
+		case W_V2:
+			if (n > V2_MAX_N)
+				return 0;
+			link_on(&h2, guests2, n);
+			t0 = bench_now_ns();
+			process_on(&h2, n);
+			t1 = bench_now_ns();
+			settle_on(&h2, guests2, n);
 			break;
 		case W_BASE:
 			push_n(n);
@@ -191,6 +222,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < nr_ns; i++)
 		maxn = ns[i] > maxn ? ns[i] : maxn;
 	gib_us_thread_online();
+	/* Each host's guests bind their kick timers to its clock (the default). */
+	h2.host.cut_policy = GIB_CUT_V2;
+	bench_host_up(&h2);
+	guests2 = bench_guests_up(&h2, maxn < V2_MAX_N ? maxn : V2_MAX_N);
 	bench_host_up(&h);
 	guests = bench_guests_up(&h, maxn);
 	nodes = aligned_alloc(256, (size_t)maxn * sizeof(*nodes));
@@ -232,6 +267,15 @@ int main(int argc, char **argv)
 			kick_n(n);
 			BENCH_CG_END(lib);
 			cancel_n(n);
+			link_on(&h2, guests2, n);
+			process_on(&h2, n);
+			settle_on(&h2, guests2, n);
+			link_on(&h2, guests2, n);
+			snprintf(lib, sizeof(lib), "fig3/process_v2/%u", n);
+			BENCH_CG_BEGIN();
+			process_on(&h2, n);
+			BENCH_CG_END(lib);
+			settle_on(&h2, guests2, n);
 		}
 		bench_rows_done();
 		for (i = 0; i < nr_ns && ns[i] <= cg_max_n; i++) {
@@ -241,6 +285,10 @@ int main(int argc, char **argv)
 			bench_region(name, lib, base, ns[i], false, NULL, 0);
 			snprintf(name, sizeof(name), "fig3 kick part n=%u", ns[i]);
 			snprintf(lib, sizeof(lib), "fig3/kick/%u", ns[i]);
+			bench_region(name, lib, base, ns[i], false, NULL, 0);
+			snprintf(name, sizeof(name), "fig3 process v2 cut n=%u", ns[i]);
+			snprintf(lib, sizeof(lib), "fig3/process_v2/%u", ns[i]);
+			snprintf(base, sizeof(base), "fig3/process/%u", ns[i]);
 			bench_region(name, lib, base, ns[i], false, NULL, 0);
 		}
 		bench_end();
@@ -281,6 +329,12 @@ int main(int argc, char **argv)
 			 100 * kshare[i]);
 		bench_row(name, "ns/GISA", val[W_PROCESS][i], val[W_BASE][i],
 			  "cds_lfs_pop_all_blocking + walk", q[i], NULL, 0, nreps[i], note);
+	}
+	for (i = 0; i < nr_ns && ns[i] <= V2_MAX_N; i++) {
+		snprintf(name, sizeof(name), "fig3 process v2 cut n=%u", ns[i]);
+		bench_row(name, "ns/GISA", val[W_V2][i], val[W_PROCESS][i], "two-phase process",
+			  val[W_V2][i] / val[W_PROCESS][i], NULL, 0, nreps[i],
+			  "GIB_CUT_V2: one CAS loop to NULL, one walk");
 	}
 	for (i = 0; i < nr_ns; i++) {
 		snprintf(name, sizeof(name), "fig3 kick part n=%u", ns[i]);

@@ -19,9 +19,13 @@ import argparse
 import json
 import os
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
+
+# A cross build's exe_wrapper (bench/smoke.py explains).
+WRAPPER = shlex.split(os.environ.get('BENCH_WRAPPER', ''))
 
 DET = ['--engine', 'deterministic']
 CONC = ['--engine', 'concurrent', '--rate-ns', '0']
@@ -40,7 +44,7 @@ CONFIGS = [
 def run_once(gibsim, args, ais):
     """One run: (rate per CPU second, rate per wall second, error or None)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    p = subprocess.run([gibsim, *args, '--ais', str(ais), '--json'], stdout=subprocess.PIPE,
+    p = subprocess.run([*WRAPPER, gibsim, *args, '--ais', str(ais), '--json'], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, timeout=600, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0:

@@ -36,6 +36,7 @@ def check(path):
 	in_comment = False
 	buf = []
 	depth = 0
+	documented = set()	# a macro defined again in an #else branch keeps its comment
 	for i, line in enumerate(lines):
 		s = line.strip()
 		if in_comment:
@@ -69,7 +70,9 @@ def check(path):
 					name = m.group(1)
 		depth += line.count('{') - line.count('}')
 		if name:
-			if not last_doc or name not in doc_names(last_doc):
+			if last_doc and name in doc_names(last_doc):
+				documented.add(name)
+			elif not (line.startswith('#') and name in documented):
 				missing.append('%s:%d: %s has no kernel-doc comment' % (path, i + 1, name))
 		if not line.startswith('#') or name:
 			last_doc = None

@@ -29,6 +29,7 @@ def main(path):
 	first = False
 	is_func = False
 	rules = 0
+	in_code = False
 	with open(path, encoding='utf-8') as f:
 		lines = f.read().split('\n')
 	for line in lines:
@@ -38,6 +39,9 @@ def main(path):
 			out.append(line)
 			continue
 		if line.strip().startswith('*/'):
+			if in_code:	# a literal block that ends with the comment
+				line = ' * @endcode ' + line.strip()
+				in_code = False
 			if rules % 3:	# an unclosed table: close it with the comment
 				line = ' * @endverbatim ' + line.strip()
 			in_doc = False
@@ -56,6 +60,20 @@ def main(path):
 				is_func = '(' in line.split(' - ')[0] or line.split(' - ')[0].strip(' *').startswith('typedef')
 				out.append(m.group(1) + '@brief ' + inline(m.group(3)))
 				continue
+		# A kernel-doc literal block ("...::", then indented lines) is code.
+		if in_code:
+			body = line.strip().lstrip('*')
+			if body.strip() and not body.startswith((' ' * 2, '\t')):
+				out.append(' * @endcode ' + inline(line.strip().lstrip('*').strip()))
+				in_code = False
+				continue
+			else:
+				out.append(line)
+				continue
+		if line.rstrip().endswith('::') and not rules % 3:
+			out.append(inline(line.rstrip()[:-1]) + ' @code')
+			in_code = True
+			continue
 		if RULE.match(line):
 			rules += 1
 			if rules % 3 == 1:

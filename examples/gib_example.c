@@ -10,6 +10,7 @@
 #include <libgib/libgib.h>
 #include <libgib-us/clock.h>
 #include <libgib-us/machine.h>
+#include <libgib-us/rcu.h>
 
 #define NR_GUESTS 2
 #define NR_VCPUS 2
@@ -72,6 +73,8 @@ int main(void)
 	struct gib_us_ai_result res;
 	int nisc;
 
+	/* gib_us_machine_raise_ai() reads under RCU: this thread must be online. */
+	gib_us_thread_online();
 	clock = gib_us_clock_create(GIB_US_CLOCK_SIM);
 	if (!clock || check(gib_us_machine_init(&machine, &cfg), "machine init"))
 		return 1;
@@ -133,6 +136,7 @@ int main(void)
 	gib_us_machine_fini(&machine);
 	gib_us_set_default_clock(NULL);
 	gib_us_clock_destroy(clock);
+	gib_us_thread_offline();
 	printf("AIs raised %u, delivered %u, lost %u\n", raised, delivered, raised - delivered);
 	return raised == delivered ? 0 : 1;
 }

@@ -11,6 +11,12 @@
  * stranded by re-enabling, and the loop cannot run for as long as alerts keep
  * arriving (NONE, NONE, NULL: three passes at most from a GAL while one CPU
  * processes; a NULL stored by another processing CPU can add one).
+ *
+ * A host set up with %GIB_CUT_V2 cuts as the series' v2 did instead: one
+ * compare-and-swap loop to NULL, one walk (docs/seed.md). It strands nothing
+ * either (any later link sees NULL and raises a GAL interruption), but a
+ * GISA linked while the host still walks lands on NULL and raises a GAL
+ * interruption of its own, where the two-phase cut holds NONE.
  */
 #include <libgib/gib.h>
 #include <libgib/guest.h>
@@ -53,10 +59,65 @@ static uint32_t unlink_gisa(struct gib_host *host, uint32_t maddr)
 	return next;
 }
 
+/*
+ * The v2 series' unlink_gib_alert_list() (patch 06): take the whole list,
+ * leaving NULL, with a compare-and-swap loop. Returns the cut (CPU order).
+ */
+static uint32_t unlink_alert_list_v2(struct gib_host *host, struct gib_block *gib)
+{
+	/*
+	 * Once-load: only a guess for the CAS below, which validates it; a
+	 * stale value costs one retry, never a wrong cut.
+	 */
+	uint32_t old = gib_pf_load32(&gib->alert_list_origin);
+
+	for (;;) {
+		uint32_t seen;
+
+		if (host->trace && host->trace->cut_cas)
+			host->trace->cut_cas(host->trace_priv, host, gib_pf_be32_to_cpu(old));
+		/*
+		 * Fully ordered CAS, like the two-phase exchange: on success
+		 * every GISA of the old list was linked by a fully ordered
+		 * origin CAS of the machine, so its link word is visible here,
+		 * and the list is ours alone. On failure a machine link or
+		 * another CPU's cut landed since the read: retry with the
+		 * value it left.
+		 */
+		seen = gib_pf_cmpxchg32(&gib->alert_list_origin, old,
+					gib_pf_cpu_to_be32(GIB_NULL_GISA_ADDR));
+		if (seen == old)
+			return gib_pf_be32_to_cpu(old);
+		old = seen;
+	}
+}
+
+/*
+ * The v2 series' process_gib_alert_list() (patch 09): walk what the cut
+ * took. One pass: the origin is NULL already, so a GISA linked meanwhile
+ * raises its own GAL interruption and is processed by that.
+ */
+static int process_v2_cut(struct gib_host *host, struct gib_block *gib)
+{
+	uint32_t value = unlink_alert_list_v2(host, gib);
+	unsigned int nr = 0;
+
+	if (host->trace && host->trace->cut)
+		host->trace->cut(host->trace_priv, host, 1, value, true);
+	while (value & GIB_GISA_ADDR_MASK) {
+		value = unlink_gisa(host, value);
+		nr++;
+	}
+	if (host->trace && host->trace->cut_done)
+		host->trace->cut_done(host->trace_priv, host, 1, nr, value);
+	return (int)nr;
+}
+
 int gib_process_alert_list(struct gib_host *host)
 {
 	struct gib_block *gib;
 	unsigned int pass = 0;
+	unsigned long flags;
 	bool final = false;
 	int total = 0;
 
@@ -65,7 +126,16 @@ int gib_process_alert_list(struct gib_host *host)
 	gib = GIB_PF_READ_ONCE(host->gib);
 	if (!gib)
 		return -ENODEV;
+	if (host->cut_policy == GIB_CUT_V2)
+		return process_v2_cut(host, gib);
 
+	/*
+	 * Not preempted while we hold a cut (the origin reads NONE): a caller
+	 * in process context (gib_gisa_destroy()) must not be kept from
+	 * unlinking by a task that spins for a GISA of its cut, e.g. another
+	 * guest's destroy (SPIN run prefix-live-destroy-preempted-cutter).
+	 */
+	flags = gib_pf_irq_save();
 	for (;;) {
 		uint32_t store = final ? GIB_NULL_GISA_ADDR : GIB_NONE_GISA_ADDR;
 		uint32_t value;
@@ -94,6 +164,7 @@ int gib_process_alert_list(struct gib_host *host)
 		/* A cut ending in NONE came wholly while we held the list. */
 		final = value & GIB_NONE_GISA_ADDR;
 	}
+	gib_pf_irq_restore(flags);
 	return total;
 }
 

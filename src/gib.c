@@ -11,12 +11,16 @@ int gib_init(struct gib_host *host, unsigned int nisc)
 	uint64_t maddr;
 	int rc;
 
-	if (!host)
+	if (!host || (unsigned int)host->cut_policy >= GIB_NR_CUT_POLICIES)
 		return -EINVAL;
 	if (nisc > GIB_MAX_ISC)
 		return -ERANGE;
 	if (host->gib)
 		return -EALREADY;
+	/* A forgotten attach must not pass for "no AIV" (run without a GIB). */
+	rc = gib_pf_host_ready(host);
+	if (rc)
+		return rc;
 	/* Without AIV there is no GIB: guests run without GISA alerts. */
 	if (!gib_pf_has_aiv(host))
 		return -ENODEV;

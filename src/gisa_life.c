@@ -31,10 +31,16 @@ int gib_guest_init(struct gib_guest *gi, struct gib_host *host,
 
 int gib_guest_destroy(struct gib_guest *gi)
 {
+	int rc;
+
 	if (!gi)
 		return -EINVAL;
-	if (gib_guest_gisa(gi))
-		gib_gisa_destroy(gi);
+	if (gib_guest_gisa(gi)) {
+		/* -EBUSY: GISCs still registered; the guest stays as it was. */
+		rc = gib_gisa_destroy(gi);
+		if (rc < 0 && rc != -ENODEV)
+			return rc;
+	}
 	gib_pf_timer_cancel(&gi->timer);
 	gib_pf_timer_destroy(&gi->timer);
 	gib_pf_lock_destroy(&gi->lock);
@@ -102,6 +108,7 @@ static int gisa_publish_locked(struct gib_guest *gi, struct gib_gisa *gisa,
 	unsigned int isc;
 	int rc;
 
+	gib_pf_lock_assert_held(&gi->lock);
 	if (gi->origin)
 		return -EALREADY;	/* lost a race with another init */
 	/* Plain stores: the GISA is not published to anyone yet. */
@@ -225,23 +232,44 @@ static void gisa_quiesce(struct gib_guest *gi, struct gib_gisa *gisa)
 		if (gib_alert_list_origin(gi->host) & GIB_GISA_ADDR_MASK)
 			gib_process_alert_list(gi->host);
 		else
-			gib_pf_cpu_relax();	/* it is in flight elsewhere */
+			/*
+			 * In flight elsewhere: in another CPU's cut, which
+			 * runs with interrupts off (gib_pf_irq_save()), or in
+			 * a software machine's claim window (preemption off):
+			 * both end without this CPU (SPIN run
+			 * live-destroy-returns-cutter-irq-off).
+			 */
+			gib_pf_cpu_relax();
 	}
 	gib_pf_timer_cancel(&gi->timer);
 }
 
 /*
- * Under gi->lock: take the guest's GISA out of use. Returns whether GISCs
- * were still registered, and in *@page the memory to free once the lock is
- * dropped (NULL for the caller's memory).
+ * Under gi->lock: whether GISCs are still registered. Their devices (AP
+ * queues with AQIC enabled, zPCI FIBs) still designate the GISA, and the
+ * machine writes it without any reader protection a grace period would
+ * fence: such a GISA must not be freed.
  */
-static int gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **page)
+static bool gisa_has_registrations_locked(const struct gib_guest *gi)
+{
+	unsigned int isc;
+
+	for (isc = 0; isc < GIB_NR_ISCS; isc++)
+		if (gi->alert.ref_count[isc])
+			return true;
+	return false;
+}
+
+/*
+ * Under gi->lock, with no GISC registered (so the alert mask is 0 already):
+ * take the guest's GISA out of use. Returns in *@page the memory to free
+ * once the lock is dropped (NULL for the caller's memory).
+ */
+static void gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **page)
 {
 	struct gib_gisa *gisa = gi->origin;
-	int warned;
 
-	warned = gi->alert.mask != 0;
-	GIB_PF_WRITE_ONCE(gi->alert.mask, 0);
+	gib_pf_lock_assert_held(&gi->lock);
 	/*
 	 * Stop the kick timer first: a run that read the old alert mask must
 	 * not re-arm the IAM after set_iam(0). Later runs, started by our own
@@ -262,7 +290,6 @@ static int gisa_destroy_locked(struct gib_guest *gi, struct gib_gisa_page **page
 	/* The caller's memory stays the caller's: nothing to free. */
 	*page = gisa == gi->caller_gisa ? NULL :
 		GIB_CONTAINER_OF(gisa, struct gib_gisa_page, gisa);
-	return warned;
 }
 
 /* After gi->lock is dropped: free the page, uncount it on the host. */
@@ -282,9 +309,16 @@ int gib_gisa_destroy(struct gib_guest *gi)
 	if (!gi)
 		return -EINVAL;
 	gib_pf_lock(&gi->lock);
-	rc = gi->origin ? gisa_destroy_locked(gi, &page) : -ENODEV;
+	if (!gi->origin)
+		rc = -ENODEV;
+	else if (gisa_has_registrations_locked(gi))
+		rc = -EBUSY;	/* nothing changed */
+	else
+		rc = 0;
+	if (!rc)
+		gisa_destroy_locked(gi, &page);
 	gib_pf_unlock(&gi->lock);
-	if (rc >= 0)
+	if (!rc)
 		gisa_release(gi, page);
 	return rc;
 }
@@ -292,17 +326,23 @@ int gib_gisa_destroy(struct gib_guest *gi)
 int gib_gisa_disable(struct gib_guest *gi)
 {
 	struct gib_gisa_page *page;
-	int rc = -ENODEV;
+	int rc;
 
 	if (!gi)
 		return -EINVAL;
 	gib_pf_lock(&gi->lock);
-	if (gi->origin) {
+	if (!gi->origin)
+		rc = -ENODEV;
+	else if (gisa_has_registrations_locked(gi))
+		rc = -EBUSY;	/* nothing changed, designations kept */
+	else
+		rc = 0;
+	if (!rc) {
 		designate_vcpus(gi, NULL);
-		rc = gisa_destroy_locked(gi, &page);
+		gisa_destroy_locked(gi, &page);
 	}
 	gib_pf_unlock(&gi->lock);
-	if (rc >= 0)
+	if (!rc)
 		gisa_release(gi, page);
 	return rc;
 }

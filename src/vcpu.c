@@ -182,8 +182,13 @@ int gib_vcpu_take_ai(struct gib_vcpu *vcpu, uint32_t *ai_word)
 
 int gib_inject_ai(struct gib_guest *gi, unsigned int gisc)
 {
+	return gib_inject_ai_report(gi, gisc, NULL);
+}
+
+int gib_inject_ai_report(struct gib_guest *gi, unsigned int gisc, bool *coalesced)
+{
 	struct gib_gisa *gisa;
-	int idx;
+	int idx, was_set;
 
 	if (!gi)
 		return -EINVAL;
@@ -193,7 +198,9 @@ int gib_inject_ai(struct gib_guest *gi, unsigned int gisc)
 	if (gisc > GIB_MAX_ISC)
 		return -ERANGE;
 	/* Fully ordered: the bit is set before the chosen vcpu is woken. */
-	gib_gisa_set_ipm_gisc(gisa, gisc);
+	was_set = gib_gisa_test_and_set_ipm_gisc(gisa, gisc);
+	if (coalesced)
+		*coalesced = was_set > 0;
 	idx = gib_find_vcpu_for_floating_irq(gi);
 	if (idx < 0)
 		return idx;

@@ -42,6 +42,7 @@ enum t_ev_kind {
 	T_EV_KICK_TIMER,	/* trace->kick_timer: @gi, @pending */
 	T_EV_KICK_VCPU,		/* trace->kick_vcpu: @gi, @vcpu, @flag = woken */
 	T_EV_WAKE,		/* ops->wake_vcpu: @gi, @vcpu */
+	T_EV_CUT_CAS,		/* trace->cut_cas (v2 cut): @value = the origin it read */
 };
 
 struct t_ev {
@@ -63,6 +64,8 @@ struct t_hooks {
 	void (*cut_done)(struct t_env *e, unsigned int pass, unsigned int nr, uint32_t term);
 	/* Between the kick and the unlink store of a GISA of @gi. */
 	void (*unlink)(struct t_env *e, struct gib_guest *gi);
+	/* The v2 cut read @seen and is about to CAS it to NULL. */
+	void (*cut_cas)(struct t_env *e, uint32_t seen);
 };
 
 struct t_env {
@@ -154,12 +157,23 @@ static inline void t_trace_kick_vcpu(void *priv, struct gib_guest *gi, struct gi
 	ev->flag = woken;
 }
 
+static inline void t_trace_cut_cas(void *priv, struct gib_host *host, uint32_t seen)
+{
+	struct t_env *e = priv;
+
+	e->bad_host += host != &e->host;
+	t_log(e, T_EV_CUT_CAS)->value = seen;
+	if (e->hooks.cut_cas)
+		e->hooks.cut_cas(e, seen);
+}
+
 static const struct gib_trace_ops t_trace_ops = {
 	.cut = t_trace_cut,
 	.cut_done = t_trace_cut_done,
 	.unlink = t_trace_unlink,
 	.kick_timer = t_trace_kick_timer,
 	.kick_vcpu = t_trace_kick_vcpu,
+	.cut_cas = t_trace_cut_cas,
 };
 
 static inline void t_wake_vcpu(struct gib_guest *gi, struct gib_vcpu *vcpu)
@@ -215,6 +229,21 @@ static inline struct gib_us_machine_config t_cfg(bool has_aiv, bool has_gisaf)
 	return cfg;
 }
 
+/*
+ * The cut policy of test hosts: LIBGIB_TEST_CUT=v2 runs a program's tests
+ * under %GIB_CUT_V2 (tests/meson.build registers some programs twice);
+ * unset or "two-phase", the default.
+ */
+static inline enum gib_cut_policy t_cut_policy(void)
+{
+	const char *v = getenv("LIBGIB_TEST_CUT");
+
+	if (v && !strcmp(v, "v2"))
+		return GIB_CUT_V2;
+	assert_true(!v || !strcmp(v, "two-phase"));
+	return GIB_CUT_TWO_PHASE;
+}
+
 /* A machine, a simulated default clock and a host attached, without a GIB. */
 static inline void t_env_attach(struct t_env *e, const struct gib_us_machine_config *cfg)
 {
@@ -226,15 +255,24 @@ static inline void t_env_attach(struct t_env *e, const struct gib_us_machine_con
 	assert_int_equal(gib_us_host_attach(&e->host, &e->m), 0);
 	e->host.trace = &t_trace_ops;
 	e->host.trace_priv = e;
+	e->host.cut_policy = t_cut_policy();
 }
 
-/* ... and the GIB, with GAL interruptions on @nisc. */
-static inline void t_env_up(struct t_env *e, bool has_gisaf, unsigned int nisc)
+/* ... and the GIB, with GAL interruptions on @nisc, cutting by @cut. */
+static inline void t_env_up_cut(struct t_env *e, bool has_gisaf, unsigned int nisc,
+				enum gib_cut_policy cut)
 {
 	struct gib_us_machine_config cfg = t_cfg(true, has_gisaf);
 
 	t_env_attach(e, &cfg);
+	e->host.cut_policy = cut;
 	assert_int_equal(gib_init(&e->host, nisc), 0);
+}
+
+/* ... cutting by the policy of LIBGIB_TEST_CUT. */
+static inline void t_env_up(struct t_env *e, bool has_gisaf, unsigned int nisc)
+{
+	t_env_up_cut(e, has_gisaf, nisc, t_cut_policy());
 }
 
 /* Tear down what t_env_attach() and t_env_up() built; nothing may leak. */
@@ -250,13 +288,19 @@ static inline void t_env_down(struct t_env *e)
 	assert_int_equal(gib_us_arena_used(), 0);
 }
 
-static inline struct t_env *t_env_new(bool has_gisaf, unsigned int nisc)
+static inline struct t_env *t_env_new_cut(bool has_gisaf, unsigned int nisc,
+					  enum gib_cut_policy cut)
 {
 	struct t_env *e = calloc(1, sizeof(*e));
 
 	assert_non_null(e);
-	t_env_up(e, has_gisaf, nisc);
+	t_env_up_cut(e, has_gisaf, nisc, cut);
 	return e;
+}
+
+static inline struct t_env *t_env_new(bool has_gisaf, unsigned int nisc)
+{
+	return t_env_new_cut(has_gisaf, nisc, t_cut_policy());
 }
 
 static inline void t_env_free(struct t_env *e)
@@ -292,8 +336,23 @@ static inline void t_guest_up(struct t_env *e, struct t_guest *g, unsigned int n
 	g->nr_vcpus = nr_vcpus;
 }
 
+/*
+ * Drop every GISC registration left (as a device's teardown would): destroy
+ * refuses while any remains.
+ */
+static inline void t_unregister_all(struct gib_guest *gi)
+{
+	unsigned int isc;
+
+	for (isc = 0; isc <= GIB_MAX_ISC; isc++)
+		while (gi->alert.ref_count[isc])
+			assert_int_equal(gib_gisc_unregister(gi, isc), 0);
+}
+
 static inline void t_guest_down(struct t_guest *g)
 {
+	if (gib_guest_gisa(&g->gi))
+		t_unregister_all(&g->gi);
 	assert_int_equal(gib_guest_destroy(&g->gi), 0);
 }
 
@@ -312,10 +371,17 @@ static inline void t_register(struct t_guest *g, uint8_t iscs)
 			assert_int_equal(gib_gisc_register(&g->gi, isc), g->env->host.nisc);
 }
 
-/* The fixture of most unit tests: a host and one guest with a GISA. */
+/* The mask of ISC @isc, computed here, not by the library. */
+static inline uint8_t t_isc_bit(unsigned int isc)
+{
+	return (uint8_t)(0x80u >> isc);
+}
+
+/* The fixture of most unit tests: a host and @n guests with a GISA each. */
 struct t_fx {
 	struct t_env *e;
-	struct t_guest *g;
+	struct t_guest *g;	/* n of them */
+	unsigned int n;
 };
 
 /* A host (GAL on @nisc) and one guest with @nr_vcpus vcpus. */
@@ -327,14 +393,42 @@ static inline struct t_fx *t_fx_new(unsigned int nisc, unsigned int nr_vcpus)
 	f->e = t_env_new(false, nisc);
 	f->g = calloc(1, sizeof(*f->g));
 	assert_non_null(f->g);
+	f->n = 1;
 	t_guest_up(f->e, f->g, nr_vcpus);
 	return f;
 }
 
-/* Tear down what t_fx_new() built. */
+/*
+ * The alert-list tests' fixture: a host cutting by @cut (GAL on the default
+ * ISC) and @n guests of one vcpu each, each with @isc registered.
+ */
+static inline struct t_fx *t_list_fx_new(enum gib_cut_policy cut, unsigned int n,
+					 unsigned int isc)
+{
+	struct t_fx *f = calloc(1, sizeof(*f));
+	unsigned int i;
+
+	assert_non_null(f);
+	f->e = t_env_new_cut(false, GIB_GAL_ISC, cut);
+	f->g = calloc(n, sizeof(*f->g));
+	assert_non_null(f->g);
+	f->n = n;
+	for (i = 0; i < n; i++) {
+		t_guest_up(f->e, &f->g[i], 1);
+		t_register(&f->g[i], t_isc_bit(isc));
+	}
+	return f;
+}
+
+/* Tear down what t_fx_new() or t_list_fx_new() built. */
 static inline void t_fx_free(struct t_fx *f)
 {
-	t_guest_down(f->g);
+	unsigned int i;
+
+	/* A failed test may leave hooks on its stack frame: not for the teardown. */
+	memset(&f->e->hooks, 0, sizeof(f->e->hooks));
+	for (i = 0; i < f->n; i++)
+		t_guest_down(&f->g[i]);
 	t_env_free(f->e);
 	free(f->g);
 	free(f);
@@ -400,11 +494,25 @@ static inline uint32_t t_be32_at(const void *p, size_t off)
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
-/* The mask of ISC @isc, computed here, not by the library. */
-static inline uint8_t t_isc_bit(unsigned int isc)
+/* The machine address of @g's GISA. */
+static inline uint32_t t_maddr_of(struct t_guest *g)
 {
-	return (uint8_t)(0x80u >> isc);
+	return gib_gisa_maddr(t_gisa(g));
 }
+
+/* The origin as the machine reads it: bytes 0..3 of the GIB. */
+static inline uint32_t t_raw_origin(struct t_env *e)
+{
+	return t_be32_at(e->host.gib, 0);
+}
+
+/* @g's GISA is out of the alert list: its link holds its own address. */
+static inline void t_assert_unlinked(struct t_guest *g)
+{
+	assert_int_equal(gib_gisa_in_alert_list(t_gisa(g)), 0);
+	assert_int_equal(t_be32_at(t_gisa(g), 0), t_maddr_of(g));
+}
+
 
 static inline int t_group_setup(void **state)
 {

@@ -13,65 +13,24 @@
 #define NR_GUESTS 6
 #define ISC 2
 
-struct fx {
-	struct t_env *e;
-	struct t_guest *g;	/* NR_GUESTS */
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	unsigned int i;
-
-	assert_non_null(f);
-	f->e = t_env_new(false, GIB_GAL_ISC);
-	f->g = calloc(NR_GUESTS, sizeof(*f->g));
-	assert_non_null(f->g);
-	for (i = 0; i < NR_GUESTS; i++) {
-		t_guest_up(f->e, &f->g[i], 1);
-		t_register(&f->g[i], t_isc_bit(ISC));
-	}
-	*state = f;
+	/* These tests assert the two-phase passes (tests/test_cut_v2.c: the other). */
+	*state = t_list_fx_new(GIB_CUT_TWO_PHASE, NR_GUESTS, ISC);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-	unsigned int i;
-
-	/* A failed test may leave hooks on its stack frame: not for the teardown. */
-	memset(&f->e->hooks, 0, sizeof(f->e->hooks));
-	for (i = 0; i < NR_GUESTS; i++)
-		t_guest_down(&f->g[i]);
-	t_env_free(f->e);
-	free(f->g);
-	free(f);
+	t_fx_free(*state);
 	return 0;
-}
-
-static uint32_t maddr_of(struct t_guest *g)
-{
-	return gib_gisa_maddr(t_gisa(g));
-}
-
-/* The origin as the machine reads it: bytes 0..3 of the GIB. */
-static uint32_t raw_origin(struct t_env *e)
-{
-	return t_be32_at(e->host.gib, 0);
-}
-
-static void assert_unlinked(struct t_guest *g)
-{
-	assert_int_equal(gib_gisa_in_alert_list(t_gisa(g)), 0);
-	assert_int_equal(t_be32_at(t_gisa(g), 0), maddr_of(g));
 }
 
 /*
  * Drop what is pending and let the kick timers finish: each finds nothing,
  * re-arms its IAM and stops.
  */
-static void drain(struct fx *f)
+static void drain(struct t_fx *f)
 {
 	unsigned int i;
 
@@ -117,14 +76,14 @@ static void assert_cut_done(struct t_env *e, unsigned int n, unsigned int nr, ui
 
 static void test_two_phase_cut_one_gisa(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct t_guest *g = &f->g[0];
 	uint64_t when;
 
 	assert_int_equal(t_raise(g, ISC), GIB_US_AI_LINKED_GAL);
 	assert_int_equal(gib_us_machine_take_gal(&e->m), 1);
-	assert_int_equal(raw_origin(e), maddr_of(g));
+	assert_int_equal(t_raw_origin(e), t_maddr_of(g));
 	assert_int_equal(t_be32_at(t_gisa(g), 0), GIB_NULL_GISA_ADDR);
 	assert_false(t_timer_queued(e, NULL));
 
@@ -133,7 +92,7 @@ static void test_two_phase_cut_one_gisa(void **state)
 	/* NONE (cut: the GISA, ends in NULL), NONE (empty), NULL: three passes. */
 	assert_int_equal(t_count(e, T_EV_CUT, NULL), 3);
 	assert_int_equal(t_count(e, T_EV_CUT_DONE, NULL), 3);
-	assert_cut(e, 0, maddr_of(g), false);
+	assert_cut(e, 0, t_maddr_of(g), false);
 	assert_cut_done(e, 0, 1, GIB_NULL_GISA_ADDR);
 	assert_cut(e, 1, GIB_NONE_GISA_ADDR, false);
 	assert_cut_done(e, 1, 0, GIB_NONE_GISA_ADDR);
@@ -144,9 +103,9 @@ static void test_two_phase_cut_one_gisa(void **state)
 	assert_true(nth(e, T_EV_UNLINK, 0) > nth(e, T_EV_CUT, 0));
 	assert_true(nth(e, T_EV_UNLINK, 0) < nth(e, T_EV_CUT_DONE, 0));
 
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 	assert_int_equal(gib_alert_list_origin(&e->host), GIB_NULL_GISA_ADDR);
-	assert_unlinked(g);
+	t_assert_unlinked(g);
 	/* The unlink leaves IPM and IAM alone: the kick timer owns them now. */
 	assert_int_equal(gib_gisa_get_ipm(t_gisa(g)), t_isc_bit(ISC));
 	assert_int_equal(gib_gisa_get_iam(t_gisa(g)), 0);
@@ -161,7 +120,7 @@ static void test_two_phase_cut_one_gisa(void **state)
 
 static void test_empty_list_and_held_list(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 
 	/* A spurious GAL: NULL, NONE, NONE; nothing unlinked. */
@@ -173,7 +132,7 @@ static void test_empty_list_and_held_list(void **state)
 	assert_cut(e, 1, GIB_NONE_GISA_ADDR, false);
 	assert_cut(e, 2, GIB_NONE_GISA_ADDR, true);
 	assert_int_equal(t_count(e, T_EV_UNLINK, NULL), 0);
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 	assert_false(t_timer_queued(e, NULL));
 
 	/*
@@ -181,19 +140,19 @@ static void test_empty_list_and_held_list(void **state)
 	 * NONE, so this one may store NULL at once: two passes.
 	 */
 	gib_pf_xchg32(&e->host.gib->alert_list_origin, gib_pf_cpu_to_be32(GIB_NONE_GISA_ADDR));
-	assert_int_equal(raw_origin(e), GIB_NONE_GISA_ADDR);
+	assert_int_equal(t_raw_origin(e), GIB_NONE_GISA_ADDR);
 	t_log_clear(e);
 	assert_int_equal(gib_process_alert_list(&e->host), 0);
 	assert_int_equal(t_count(e, T_EV_CUT, NULL), 2);
 	assert_cut(e, 0, GIB_NONE_GISA_ADDR, false);
 	assert_cut_done(e, 0, 0, GIB_NONE_GISA_ADDR);
 	assert_cut(e, 1, GIB_NONE_GISA_ADDR, true);
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 }
 
 static void test_chain_unlinked_and_kicked_once_each(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	unsigned int i;
 
@@ -201,22 +160,22 @@ static void test_chain_unlinked_and_kicked_once_each(void **state)
 	assert_int_equal(t_raise(&f->g[1], ISC), GIB_US_AI_LINKED);
 	assert_int_equal(t_raise(&f->g[2], ISC), GIB_US_AI_LINKED);
 	/* Head first: 2 -> 1 -> 0 -> NULL. */
-	assert_int_equal(raw_origin(e), maddr_of(&f->g[2]));
-	assert_int_equal(t_be32_at(t_gisa(&f->g[2]), 0), maddr_of(&f->g[1]));
-	assert_int_equal(t_be32_at(t_gisa(&f->g[1]), 0), maddr_of(&f->g[0]));
+	assert_int_equal(t_raw_origin(e), t_maddr_of(&f->g[2]));
+	assert_int_equal(t_be32_at(t_gisa(&f->g[2]), 0), t_maddr_of(&f->g[1]));
+	assert_int_equal(t_be32_at(t_gisa(&f->g[1]), 0), t_maddr_of(&f->g[0]));
 	assert_int_equal(gib_us_machine_take_gal(&e->m), 1);
 
 	t_log_clear(e);
 	gib_gal_interrupt(&e->host);
-	assert_cut(e, 0, maddr_of(&f->g[2]), false);
+	assert_cut(e, 0, t_maddr_of(&f->g[2]), false);
 	assert_cut_done(e, 0, 3, GIB_NULL_GISA_ADDR);
 	assert_int_equal(t_count(e, T_EV_CUT, NULL), 3);
 	for (i = 0; i < 3; i++) {
 		assert_ptr_equal(nth(e, T_EV_UNLINK, i)->gi, &f->g[2 - i].gi);
-		assert_unlinked(&f->g[i]);
+		t_assert_unlinked(&f->g[i]);
 	}
 	assert_int_equal(t_count(e, T_EV_UNLINK, NULL), 3);
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 
 	/* One kick per GISA, all due now; the others have none. */
 	assert_int_equal(t_run_now(e), 3);
@@ -229,7 +188,7 @@ static void test_chain_unlinked_and_kicked_once_each(void **state)
 
 /* Hooks record, the test asserts afterwards (see gib_test.h). */
 struct mid {
-	struct fx *f;
+	struct t_fx *f;
 	unsigned int raised;
 	struct {
 		unsigned int pass;
@@ -280,7 +239,7 @@ static void mid_cut_done(struct t_env *e, unsigned int pass, unsigned int nr, ui
 
 static void test_linked_during_processing(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct mid mid = { .f = f };
 
@@ -310,28 +269,28 @@ static void test_linked_during_processing(void **state)
 
 	/* Still three passes; guest 1 came in pass 2's cut, guest 2 in pass 3's. */
 	assert_int_equal(t_count(e, T_EV_CUT, NULL), 3);
-	assert_cut(e, 0, maddr_of(&f->g[0]), false);
+	assert_cut(e, 0, t_maddr_of(&f->g[0]), false);
 	assert_cut_done(e, 0, 1, GIB_NULL_GISA_ADDR);
-	assert_cut(e, 1, maddr_of(&f->g[1]), false);
+	assert_cut(e, 1, t_maddr_of(&f->g[1]), false);
 	assert_cut_done(e, 1, 1, GIB_NONE_GISA_ADDR);
-	assert_cut(e, 2, maddr_of(&f->g[2]), true);
+	assert_cut(e, 2, t_maddr_of(&f->g[2]), true);
 	assert_cut_done(e, 2, 1, GIB_NONE_GISA_ADDR);
 	/* Not stranded: unlinked, each with its kick. */
-	assert_unlinked(&f->g[0]);
-	assert_unlinked(&f->g[1]);
-	assert_unlinked(&f->g[2]);
+	t_assert_unlinked(&f->g[0]);
+	t_assert_unlinked(&f->g[1]);
+	t_assert_unlinked(&f->g[2]);
 	assert_int_equal(t_count(e, T_EV_UNLINK, &f->g[1].gi), 1);
 	assert_int_equal(t_count(e, T_EV_UNLINK, &f->g[2].gi), 1);
 	/* Guest 3 came after NULL: it is the new list, and its GAL is due. */
 	assert_int_equal(gib_gisa_in_alert_list(t_gisa(&f->g[3])), 1);
-	assert_int_equal(raw_origin(e), maddr_of(&f->g[3]));
+	assert_int_equal(t_raw_origin(e), t_maddr_of(&f->g[3]));
 	assert_int_equal(t_count(e, T_EV_UNLINK, &f->g[3].gi), 0);
 
 	t_log_clear(e);
 	gib_gal_interrupt(&e->host);
 	assert_int_equal(t_count(e, T_EV_CUT, NULL), 3);
-	assert_unlinked(&f->g[3]);
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	t_assert_unlinked(&f->g[3]);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 	assert_int_equal(t_run_now(e), 4);
 	drain(f);
 }
@@ -341,7 +300,7 @@ static void test_linked_during_processing(void **state)
 #define STREAM_RAISES 40
 
 struct stream {
-	struct fx *f;
+	struct t_fx *f;
 	unsigned int next;	/* the next guest to alert */
 	unsigned int raised;
 	unsigned int gals;
@@ -400,7 +359,7 @@ static void stream_cut_done(struct t_env *e, unsigned int pass, unsigned int nr,
 }
 
 /* Every GISA is unlinked or on the list that starts at the origin. */
-static void assert_none_stranded(struct fx *f)
+static void assert_none_stranded(struct t_fx *f)
 {
 	uint32_t v = gib_alert_list_origin(&f->e->host);
 	bool on_list[NR_GUESTS] = { false };
@@ -408,7 +367,7 @@ static void assert_none_stranded(struct fx *f)
 
 	while (v & GIB_GISA_ADDR_MASK) {
 		for (i = 0; i < NR_GUESTS; i++)
-			if (v == maddr_of(&f->g[i]))
+			if (v == t_maddr_of(&f->g[i]))
 				break;
 		assert_true(i < NR_GUESTS);
 		assert_false(on_list[i]);
@@ -423,7 +382,7 @@ static void assert_none_stranded(struct fx *f)
 
 static void test_at_most_three_passes_under_stream(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct stream s = { .f = f };
 	unsigned int calls = 0;
@@ -455,7 +414,7 @@ static void test_at_most_three_passes_under_stream(void **state)
 	assert_int_equal(s.raised, STREAM_RAISES);
 	assert_true(calls > 1);
 	/* The stream ran dry: everything processed, GALs enabled again. */
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 	assert_none_stranded(f);
 	assert_int_equal(gib_us_machine_take_gal(&e->m), 0);
 	drain(f);
@@ -475,13 +434,13 @@ static void marker_cut(struct t_env *e, unsigned int pass, uint32_t cut, bool fi
 	(void)pass;
 	(void)cut;
 	/* Right after the exchange, as the machine sees the origin. */
-	mk->wrong += raw_origin(e) != (final ? GIB_NULL_GISA_ADDR : GIB_NONE_GISA_ADDR);
+	mk->wrong += t_raw_origin(e) != (final ? GIB_NULL_GISA_ADDR : GIB_NONE_GISA_ADDR);
 	mk->seen++;
 }
 
 static void test_markers(void **state)
 {
-	struct fx *f = *state;
+	struct t_fx *f = *state;
 	struct t_env *e = f->e;
 	struct markers mk = { 0 };
 
@@ -491,9 +450,9 @@ static void test_markers(void **state)
 	/* Both markers read as "no GISA"; every GISA address as one. */
 	assert_int_equal(GIB_NULL_GISA_ADDR & GIB_GISA_ADDR_MASK, 0);
 	assert_int_equal(GIB_NONE_GISA_ADDR & GIB_GISA_ADDR_MASK, 0);
-	assert_int_not_equal(maddr_of(&f->g[0]) & GIB_GISA_ADDR_MASK, 0);
+	assert_int_not_equal(t_maddr_of(&f->g[0]) & GIB_GISA_ADDR_MASK, 0);
 	/* A fresh GIB: origin NULL, GAL interruptions enabled. */
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 
 	e->priv = &mk;
 	e->hooks.cut = marker_cut;
@@ -503,7 +462,7 @@ static void test_markers(void **state)
 	e->hooks.cut = NULL;
 	assert_int_equal(mk.seen, 3);
 	assert_int_equal(mk.wrong, 0);
-	assert_int_equal(raw_origin(e), GIB_NULL_GISA_ADDR);
+	assert_int_equal(t_raw_origin(e), GIB_NULL_GISA_ADDR);
 	drain(f);
 }
 

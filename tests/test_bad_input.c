@@ -162,7 +162,7 @@ static void count_at_max_end(void)
 	X(gib_init(&F.host, 5), -EALREADY, NOP, NOP)				\
 	X(gib_init(&F.host, 8), -ERANGE, NOP, NOP)				\
 	X(gib_init(&F.host_noaiv, 5), -ENODEV, NOP, NOP)			\
-	X(gib_init(&F.host_unattached, 5), -ENODEV, NOP, NOP)			\
+	X(gib_init(&F.host_unattached, 5), -EINVAL, NOP, NOP)			\
 	X(gib_init(&F.host_nogib, 5), -ENOMEM, fail_alloc, fail_alloc_end)	\
 	X(gib_init(&F.host_nogib, 5), -EIO, fail_gal_register, NOP)		\
 	X(gib_init(&F.host_nogib, 5), -EIO, fail_set_gib, NOP)			\
@@ -230,6 +230,9 @@ static void count_at_max_end(void)
 	X(gib_gisa_destroy(&F.gb), -ENODEV, NOP, NOP)				\
 	X(gib_gisa_disable(NULL), -EINVAL, NOP, NOP)				\
 	X(gib_gisa_disable(&F.gb), -ENODEV, NOP, NOP)				\
+	X(gib_gisa_destroy(&F.ga), -EBUSY, NOP, NOP)				\
+	X(gib_gisa_disable(&F.ga), -EBUSY, NOP, NOP)				\
+	X(gib_guest_destroy(&F.ga), -EBUSY, NOP, NOP)				\
 	X(gib_gisa_designation(NULL), 0, NOP, NOP)				\
 	X(gib_gisa_designation(&F.gb), 0, NOP, NOP)				\
 	X(gib_gisa_device_designation(NULL), 0, NOP, NOP)			\
@@ -517,6 +520,16 @@ static int setup(void **state)
 	return 0;
 }
 
+/* Drop every GISC registration left: destroy refuses while any remains. */
+static void unregister_all(struct gib_guest *gi)
+{
+	unsigned int isc;
+
+	for (isc = 0; isc <= GIB_MAX_ISC; isc++)
+		while (gi->alert.ref_count[isc])
+			assert_int_equal(gib_gisc_unregister(gi, isc), 0);
+}
+
 static int teardown(void **state)
 {
 	struct gib_guest *all[] = { &F.ga, &F.gb, &F.gc, &F.gl, &F.gs, &F.gfull, &F.g2 };
@@ -525,8 +538,11 @@ static int teardown(void **state)
 	(void)state;
 	gib_us_machine_take_gal(&F.m);
 	gib_gal_interrupt(&F.host);
-	for (i = 0; i < ARRAY_SIZE(all); i++)
+	for (i = 0; i < ARRAY_SIZE(all); i++) {
+		if (gib_guest_gisa(all[i]))
+			unregister_all(all[i]);
 		assert_int_equal(gib_guest_destroy(all[i]), 0);
+	}
 	assert_int_equal(gib_destroy(&F.host), 0);
 	assert_int_equal(gib_us_machine_fini(&F.m), 0);
 	assert_int_equal(gib_us_machine_fini(&F.m_nogib), 0);

@@ -58,10 +58,10 @@ static void test_init_no_aiv(void **state)
 	assert_machine_clean(&e, 0);
 	t_env_down(&e);
 
-	/* A host no machine was attached to has no AIV either. */
+	/* A host no machine was attached to is the caller's mistake, not "no AIV". */
 	memset(&detached, 0, sizeof(detached));
 	copy = detached;
-	assert_int_equal(gib_init(&detached, GIB_GAL_ISC), -ENODEV);
+	assert_int_equal(gib_init(&detached, GIB_GAL_ISC), -EINVAL);
 	assert_memory_equal(&detached, &copy, sizeof(copy));
 	assert_int_equal(gib_us_arena_used(), 0);
 }

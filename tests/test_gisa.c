@@ -150,6 +150,23 @@ static void test_ipm_is_byte_4(void **state)
 	free_gisa(gisa);
 }
 
+/* The answer says whether the AI coalesced; the bit ends set either way. */
+static void test_test_and_set_ipm(void **state)
+{
+	struct gib_gisa *gisa = new_gisa();
+
+	(void)state;
+	assert_int_equal(gib_gisa_test_and_set_ipm_gisc(gisa, 5), 0);
+	assert_int_equal(gib_gisa_get_ipm(gisa), t_isc_bit(5));
+	assert_int_equal(gib_gisa_test_and_set_ipm_gisc(gisa, 5), 1);
+	assert_int_equal(gib_gisa_test_and_set_ipm_gisc(gisa, 2), 0);
+	assert_int_equal(gib_gisa_get_ipm(gisa), t_isc_bit(5) | t_isc_bit(2));
+	assert_int_equal(gib_gisa_test_and_set_ipm_gisc(gisa, 8), -ERANGE);
+	assert_int_equal(gib_gisa_test_and_set_ipm_gisc(NULL, 0), -EINVAL);
+	assert_int_equal(gib_gisa_get_ipm(gisa), t_isc_bit(5) | t_isc_bit(2));
+	free_gisa(gisa);
+}
+
 static void test_iam_is_byte_7(void **state)
 {
 	static const uint8_t values[] = { 0x80, 0x01, 0x5a, 0xff, 0x00 };
@@ -195,7 +212,7 @@ static void test_mode_bytes_are_kept(void **state)
 	assert_int_equal(s.b[4], 0);
 	assert_int_equal(s.b[5], 0xc3);
 	assert_int_equal(s.b[6], 0x3c);
-	assert_int_equal(s.b[7], 0x24);
+	assert_int_equal(s.b[7], 0x42 | 0x24);	/* a restore only adds IAM bits */
 	assert_int_equal(raw_link(gisa), gib_gisa_maddr(gisa));
 	/* The body is untouched by all of it. */
 	assert_int_equal(t_be32_at(gisa, 8), 0);
@@ -367,12 +384,18 @@ static void test_get_ipm_or_restore_iam(void **state)
 	assert_int_equal(gib_gisa_get_ipm_or_restore_iam(gisa, &mask), 0);
 	assert_same_but(gisa, &s, -1);
 
-	/* The mask is read at the call: a new mask is what gets armed. */
+	/*
+	 * The mask is read at the call and added to the IAM; a restore never
+	 * clears an IAM bit (issue 11, defect 1): only set_iam does.
+	 */
 	mask = t_isc_bit(0);
 	assert_int_equal(gib_gisa_get_ipm_or_restore_iam(gisa, &mask), 0);
-	assert_int_equal(t_bytes(gisa)[7], t_isc_bit(0));
+	assert_int_equal(t_bytes(gisa)[7], t_isc_bit(0) | t_isc_bit(1) | t_isc_bit(3));
+	s = take(gisa);
 	mask = 0;
 	assert_int_equal(gib_gisa_get_ipm_or_restore_iam(gisa, &mask), 0);
+	assert_same_but(gisa, &s, -1);
+	assert_int_equal(gib_gisa_set_iam(gisa, 0), 0);
 	assert_int_equal(t_bytes(gisa)[7], 0);
 
 	/* Every pending alert ISC is reported, not just one. */
@@ -528,6 +551,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reset_layout),
 		cmocka_unit_test(test_ipm_is_byte_4),
+		cmocka_unit_test(test_test_and_set_ipm),
 		cmocka_unit_test(test_iam_is_byte_7),
 		cmocka_unit_test(test_mode_bytes_are_kept),
 		cmocka_unit_test(test_body_offsets),

@@ -253,8 +253,18 @@ static void test_disable_enable(void **state)
 	assert_int_equal(gib_gisa_disable(NULL), -EINVAL);
 	assert_int_equal(gib_gisa_enable(NULL), -EINVAL);
 
-	/* GISCs still registered: disabled all the same, and reported. */
-	assert_int_equal(gib_gisa_disable(&g->gi), 1);
+	/* GISCs still registered: refused, nothing changed (defect 3, issue 11). */
+	gd = gib_gisa_designation(&g->gi);
+	assert_int_equal(gib_gisa_disable(&g->gi), -EBUSY);
+	assert_int_equal(gib_gisa_designation(&g->gi), gd);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(g->v[i].gd, gd);
+	assert_int_equal(gib_gisc_alert_mask(&g->gi), t_isc_bit(2));
+	assert_int_equal(gib_gisa_get_iam(t_gisa(g)), t_isc_bit(2));
+	assert_int_equal(e->host.nr_gisas, 1);
+	/* The caller unregisters (the device drops its designation) first. */
+	assert_int_equal(gib_gisc_unregister(&g->gi, 2), 0);
+	assert_int_equal(gib_gisa_disable(&g->gi), 0);
 	assert_null(gib_guest_gisa(&g->gi));
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(g->v[i].gd, 0);
@@ -298,17 +308,42 @@ static void test_disable_enable(void **state)
 
 /* ---- Destroy ----------------------------------------------------------- */
 
-static void test_destroy_reports_registered_giscs(void **state)
+/*
+ * Defect 3 of issue 11: destroy freed a GISA whose GISCs were registered
+ * (devices still designate it, the machine may still write it). It refuses
+ * now, everything unchanged; so does gib_guest_destroy().
+ */
+static void test_destroy_refuses_registered_giscs(void **state)
 {
 	struct t_env *e = t_env_new(false, GIB_GAL_ISC);
 	struct t_guest *g = guest_new();
+	struct gib_gisa *gisa;
+	uint64_t w;
 
 	(void)state;
 	t_guest_up(e, g, 1);
 	assert_int_equal(gib_gisa_destroy(NULL), -EINVAL);
 	t_register(g, t_isc_bit(0) | t_isc_bit(7));
 	assert_int_equal(gib_gisc_register(&g->gi, 7), GIB_GAL_ISC);
-	assert_int_equal(gib_gisa_destroy(&g->gi), 1);
+	gisa = t_gisa(g);
+	w = gib_gisa_load_word(gisa);
+	assert_int_equal(gib_gisa_destroy(&g->gi), -EBUSY);
+	assert_int_equal(gib_guest_destroy(&g->gi), -EBUSY);
+	assert_ptr_equal(gib_guest_gisa(&g->gi), gisa);
+	assert_int_equal(gib_gisa_load_word(gisa), w);
+	assert_int_equal(gib_gisc_alert_mask(&g->gi), t_isc_bit(0) | t_isc_bit(7));
+	assert_int_equal(e->host.nr_gisas, 1);
+	assert_int_equal(gib_us_arena_used(), 2);
+	/* Still usable: an AI on a registered ISC alerts as before. */
+	assert_int_equal(t_raise(g, 7), GIB_US_AI_LINKED_GAL);
+	assert_int_equal(t_run_out(e), 0);
+	assert_int_equal(gib_gisa_tac_ipm_gisc(gisa, 7), 1);
+	/* One registration left is enough to refuse. */
+	assert_int_equal(gib_gisc_unregister(&g->gi, 0), 0);
+	assert_int_equal(gib_gisc_unregister(&g->gi, 7), 0);
+	assert_int_equal(gib_gisa_destroy(&g->gi), -EBUSY);
+	assert_int_equal(gib_gisc_unregister(&g->gi, 7), 0);
+	assert_int_equal(gib_gisa_destroy(&g->gi), 0);
 	assert_null(gib_guest_gisa(&g->gi));
 	assert_int_equal(gib_gisc_alert_mask(&g->gi), 0);
 	assert_int_equal(e->host.nr_gisas, 0);
@@ -356,7 +391,8 @@ static void test_destroy_while_linked(void **state)
 	assert_int_equal(gib_alert_list_origin(&e->host), gib_gisa_maddr(t_gisa(g)));
 	/* The GAL is not handled: nobody but destroy will process the list. */
 	t_log_clear(e);
-	assert_int_equal(gib_gisa_destroy(&g->gi), 1);
+	assert_int_equal(gib_gisc_unregister(&g->gi, 4), 0);
+	assert_int_equal(gib_gisa_destroy(&g->gi), 0);
 	assert_true(t_count(e, T_EV_CUT, NULL) >= 1);
 	assert_int_equal(t_count(e, T_EV_UNLINK, &g->gi), 1);
 	assert_null(gib_guest_gisa(&g->gi));
@@ -386,6 +422,7 @@ static void test_guest_destroy_with_linked_gisa(void **state)
 	t_guest_up(e, g, 1);
 	t_register(g, t_isc_bit(0));
 	assert_int_equal(t_raise(g, 0), GIB_US_AI_LINKED_GAL);
+	assert_int_equal(gib_gisc_unregister(&g->gi, 0), 0);
 	assert_int_equal(gib_guest_destroy(&g->gi), 0);
 	assert_int_equal(gib_alert_list_origin(&e->host), GIB_NULL_GISA_ADDR);
 	assert_int_equal(e->host.nr_gisas, 0);
@@ -510,7 +547,7 @@ int main(void)
 		cmocka_unit_test(test_designation_format0),
 		cmocka_unit_test(test_designation_format1),
 		cmocka_unit_test(test_disable_enable),
-		cmocka_unit_test(test_destroy_reports_registered_giscs),
+		cmocka_unit_test(test_destroy_refuses_registered_giscs),
 		cmocka_unit_test(test_destroy_cancels_kick),
 		cmocka_unit_test(test_destroy_while_linked),
 		cmocka_unit_test(test_guest_destroy_with_linked_gisa),

@@ -139,6 +139,10 @@ static void env_down(struct env *e)
 	unsigned int i, j;
 
 	for (i = 0; i < e->nr_guests; i++) {
+		/* Destroy refuses while GISCs are registered: drop them. */
+		for (j = 0; gib_guest_gisa(&e->g[i].gi) && j <= GIB_MAX_ISC; j++)
+			while (e->g[i].gi.alert.ref_count[j])
+				assert_int_equal(gib_gisc_unregister(&e->g[i].gi, j), 0);
 		assert_int_equal(gib_guest_destroy(&e->g[i].gi), 0);
 		for (j = 0; j < NR_VCPUS; j++) {
 			pthread_cond_destroy(&e->g[i].v[j].cond);
@@ -241,9 +245,9 @@ static void test_gib_init_unwinds(void **state)
 	uint8_t nisc = 0;
 
 	(void)state;
-	/* Not attached: no AIV, no GIB. */
+	/* Not attached: a caller's mistake, not "no AIV". */
 	memset(&host, 0, sizeof(host));
-	assert_int_equal(gib_init(&host, GIB_GAL_ISC), -ENODEV);
+	assert_int_equal(gib_init(&host, GIB_GAL_ISC), -EINVAL);
 
 	assert_int_equal(gib_us_machine_init(&m, &cfg), 0);
 	assert_int_equal(gib_us_host_attach(&host, &m), 0);
@@ -424,6 +428,42 @@ static void test_link_gal_pending_coalesced_rearm(void **state)
 	env_down(&e);
 }
 
+static void count_notify(struct gib_us_machine *m, void *priv)
+{
+	(void)m;
+	(*(unsigned int *)priv)++;
+}
+
+/* A deferred GAL wakes the host through the callback, once per GAL. */
+static void test_gal_notify(void **state)
+{
+	unsigned int notified = 0;
+	struct env e;
+
+	(void)state;
+	env_up(&e, GIB_US_GAL_DEFERRED, 1, gib_isc_mask(3));
+	assert_int_equal(gib_us_machine_set_gal_notify(NULL, count_notify, NULL), -EINVAL);
+	assert_int_equal(gib_us_machine_set_gal_notify(&e.m, count_notify, &notified), 0);
+	raise_expect(&e, 0, 3, GIB_US_AI_LINKED_GAL, NULL);
+	assert_int_equal(notified, 1);
+	/* Pending without a new alert: no GAL, no call. */
+	raise_expect(&e, 0, 3, GIB_US_AI_PENDING, NULL);
+	assert_int_equal(notified, 1);
+	assert_int_equal(gib_us_machine_take_gal(&e.m), 1);
+	gib_gal_interrupt(&e.host);
+	/* Stopped: the next GAL is counted, not notified. */
+	assert_int_equal(gib_us_machine_set_gal_notify(&e.m, NULL, NULL), 0);
+	gib_vcpu_enter_sie(&e.g[0].v[0].vcpu);
+	assert_int_equal(gib_vcpu_take_ai(&e.g[0].v[0].vcpu, NULL), 3);
+	gib_vcpu_exit_sie(&e.g[0].v[0].vcpu);
+	run_timers_out(&e);
+	raise_expect(&e, 0, 3, GIB_US_AI_LINKED_GAL, NULL);
+	assert_int_equal(notified, 1);
+	assert_int_equal(gib_us_machine_take_gal(&e.m), 1);
+	gib_gal_interrupt(&e.host);
+	env_down(&e);
+}
+
 static void test_link_onto_gisa_and_none(void **state)
 {
 	struct gib_us_ai_result r;
@@ -558,7 +598,9 @@ static void test_gal_without_handler_is_dropped(void **state)
 	assert_int_equal(st.gals_dropped, 1);
 	assert_int_equal(gib_pf_gal_register(&e.host, GIB_GAL_ISC), 0);
 	/* Destroying a linked GISA processes the list itself. */
-	assert_int_equal(gib_gisa_destroy(&e.g[0].gi), 1);
+	/* Destroy refuses while registered: drop the registration first. */
+	assert_int_equal(gib_gisc_unregister(&e.g[0].gi, 5), 0);
+	assert_int_equal(gib_gisa_destroy(&e.g[0].gi), 0);
 	assert_int_equal(gib_alert_list_origin(&e.host), GIB_NULL_GISA_ADDR);
 	env_down(&e);
 }
@@ -977,9 +1019,16 @@ static void *churn_fn(void *arg)
 	unsigned int n = 0;
 
 	while (!__atomic_load_n(&s->stop_registrar, __ATOMIC_ACQUIRE)) {
-		int rc = gib_gisa_disable(gi);
+		unsigned int isc;
+		int rc;
 
-		if ((rc != 0 && rc != 1) || gib_gisa_designation(gi) != 0 ||
+		/* Only this thread registers: drop them all, or disable refuses. */
+		for (isc = 0; isc <= GIB_MAX_ISC; isc++)
+			while (gi->alert.ref_count[isc])
+				if (gib_gisc_unregister(gi, isc))
+					__atomic_fetch_add(&s->errors, 1, __ATOMIC_RELAXED);
+		rc = gib_gisa_disable(gi);
+		if (rc != 0 || gib_gisa_designation(gi) != 0 ||
 		    gib_gisa_enable(gi) || gib_gisc_register(gi, n++ % PUSH_ISCS) < 0)
 			__atomic_fetch_add(&s->errors, 1, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&s->churns, 1, __ATOMIC_RELAXED);
@@ -1111,6 +1160,7 @@ int main(void)
 		cmocka_unit_test(test_facilities),
 		cmocka_unit_test(test_delivered_in_sie),
 		cmocka_unit_test(test_link_gal_pending_coalesced_rearm),
+		cmocka_unit_test(test_gal_notify),
 		cmocka_unit_test(test_link_onto_gisa_and_none),
 		cmocka_unit_test(test_pending_without_alert),
 		cmocka_unit_test(test_direct_gal_kicks_idle_vcpu),

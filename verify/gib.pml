@@ -38,7 +38,10 @@
  *     the C comments name.
  *
  * Size switches: NPUSH, PUSHES (0: pushes never stop), PUSH_SET (bit g:
- * guest g gets AIs), REG_SEQ (1: Reg only unregisters ISC bit 1), SIE (vcpu-in-SIE delivery), WITH_DESTROY, WITH_REG,
+ * guest g gets AIs), REG_SEQ (1: Reg only unregisters ISC bit 1; 2: guest 0
+ * starts with ISC bits 1 and 2, Reg unregisters bit 2 and registers it
+ * again), WG (the guest of the wait path), PUSH_AFTER_REG (pushes start
+ * once Reg has returned), SIE (vcpu-in-SIE delivery), WITH_DESTROY, WITH_REG,
  * HOST_CPUS (1: the GAL handler cannot run while destroy holds the one host
  * CPU, i.e. nobody but destroy processes the list), WAITS.
  *
@@ -49,14 +52,26 @@
  *                      GISA under RCU; destroy unpublishes before its last
  *                      cancel.
  *   FIX_RESTORE_RECHECK  restore re-reads the alert mask after its CAS and
- *                      retries if it moved (closes the set_iam ABA).
+ *                      retries if it moved (the first candidate against the
+ *                      register/unregister ABA; not enough, see README).
+ *   FIX_RESTORE_OR     the library: restore only adds bits, IAM := IAM |
+ *                      mask (closes the register/unregister ABA: a CAS that
+ *                      succeeds on an ABA'd word cannot clear a bit).
  *   FIX_DESTROY_RECHECK  destroy repeats its set_iam(0)/process loop after
  *                      the grace period, when no reader can re-arm the IAM.
  *   DESTROY_RELAX_IF_EMPTY  destroy cuts only when a GISA is at the origin,
  *                      else it only retries set_iam(0) (no origin traffic).
  * Checks: CHECK_PASSES asserts gib.h's "at most three passes".
+ * Policies of the library:
+ *   CUT_V2             the host's cut policy GIB_CUT_V2 (the v2 series'
+ *                      unlink_gib_alert_list()): read the origin, CAS it to
+ *                      NULL, re-read and retry if it moved; one walk. Was
+ *                      variant (a); now the library's second policy, run
+ *                      as the library (runs v2-*), asserted safe.
+ *   CUT_V2_STORE       with CUT_V2: a mutation that stores NULL after the
+ *                      read without comparing (run v2-mutant-store: a link
+ *                      landing in between is lost, so the CAS is needed).
  * Variants (each run expecting what its comment says):
- *   CUT_CAS            (a) the v2 series' cut: a CAS loop to NULL
  *   STOP_ON_NONE       (b) process until a cut returns exactly NONE
  *   DESTROY_WAIT       (c) destroy waits for someone else to unlink
  *   DESTROY_NOPROCESS  (d) destroy does not process the list
@@ -69,6 +84,10 @@
  *                      consequence (a GISA linked to itself)
  *   UNLINK_THEN_KICK   only the order of FIX_UNLINK_FIRST, nothing else
  *   WAITPATH           a vcpu's wait-path restore races destroy
+ *   WITH_CUTTER        another guest's destroy processes the list in process
+ *                      context and may be preempted holding its cut, until
+ *                      Destroy returns (one CPU, SCHED_FIFO)
+ *   FIX_CUTTER_IRQ_OFF that cutter processes with interrupts off
  *   IAM_EXACT          at quiescence require IAM == alert_mask exactly
  */
 
@@ -105,6 +124,9 @@
 
 #define NG	2		/* GISAs (guests) */
 #define DG	1		/* the guest whose GISA is destroyed */
+#ifndef WG
+#define WG	DG		/* the guest of the wait path (WAITPATH) */
+#endif
 #define NULLA	0		/* origin: empty, GAL enabled */
 #define NONEA	1		/* origin: empty, host processing, no GAL */
 #define A(g)	((g) + 2)	/* machine address of GISA g */
@@ -136,6 +158,7 @@ bool ddone;			/* destroy has returned */
 byte pdone;			/* pushers that finished */
 bool regdone;
 bool wdone;
+bool cdone;			/* the process-context cutter has returned */
 #if HOST_CPUS == 1
 bool cpu;			/* the one host CPU is taken */
 #define CPU_FREE	(!cpu)
@@ -219,11 +242,33 @@ inline walk(v)
 	od
 }
 
+/*
+ * A process-context cutter (pl_stall, WITH_CUTTER only) may be preempted
+ * while it holds a cut: on one CPU under SCHED_FIFO by destroy of another
+ * guest, which then spins; it runs again only once that destroy returned.
+ */
+inline preempt_point()
+{
+#ifdef WITH_CUTTER
+	if
+	:: pl_stall && !ddone -> ddone	/* preempted until destroy returns */
+	:: true -> skip
+	fi
+#else
+	skip
+#endif
+}
+
 /* gib_process_alert_list(), and the variants of it. */
 inline process_list()
 {
-#if defined(CUT_CAS)
-	/* v2: a CAS loop to NULL; GAL interruptions stay enabled. */
+#if defined(CUT_V2)
+	/* GIB_CUT_V2: a CAS loop to NULL; GAL interruptions stay enabled. */
+#if defined(CUT_V2_STORE)
+	/* Mutation: a plain store of NULL after the read, no compare. */
+	pl_v = origin;
+	d_step { origin = NULLA; check_cut(pl_v) }
+#else
 	do
 	:: pl_v = origin;
 		atomic {
@@ -233,6 +278,7 @@ inline process_list()
 			fi
 		}
 	od;
+#endif
 	walk(pl_v);
 #elif defined(STOP_ON_NONE)
 	/* Cut with NONE until a cut returns exactly NONE, then re-enable. */
@@ -262,6 +308,7 @@ inline process_list()
 		fi;
 		check_cut(pl_v)
 	   }
+		preempt_point();	/* holding the cut, origin NONE */
 		walk(pl_v);		/* leaves the terminator in pl_v */
 		if
 		:: pl_final -> break
@@ -274,15 +321,24 @@ inline process_list()
 	pl_v = 0
 }
 
-#define LIST_LOCALS byte pl_v, pl_g, pl_nxt, cw, cn, pl_pass; bool pl_final
+#define LIST_LOCALS byte pl_v, pl_g, pl_nxt, cw, cn, pl_pass; bool pl_final, pl_stall
 
 /*
  * gib_gisa_get_ipm_or_restore_iam(): read the word, then (after a read
  * barrier) the alert mask; pending bits are returned untouched, else IAM
- * := mask by a CAS against the word read (nothing if armed already).
+ * := mask (FIX_RESTORE_OR: IAM | mask) by a CAS against the word read
+ * (nothing if armed already).
  * Result in rs_pend. With FIX_TIMER_LINKED and timer set, a GISA that still
  * reads as linked is left alone and rs_linked tells the timer to run again.
  */
+#ifdef FIX_RESTORE_OR
+#define ARMED	((rs_m & ~rs_iam) == 0)
+#define REARMED	(rs_iam | rs_m)
+#else
+#define ARMED	(rs_iam == rs_m)
+#define REARMED	rs_m
+#endif
+
 inline restore(g, timer)
 {
 	skip;	/* a label may not open an inline body */
@@ -294,17 +350,17 @@ rs_retry: skip;
 	:: rs_pend != 0 -> skip
 #ifdef FIX_TIMER_LINKED
 	:: rs_pend == 0 && timer && rs_link != A(g) -> rs_linked = 1
-	:: rs_pend == 0 && !(timer && rs_link != A(g)) && rs_iam == rs_m -> skip
-	:: rs_pend == 0 && !(timer && rs_link != A(g)) && rs_iam != rs_m ->
+	:: rs_pend == 0 && !(timer && rs_link != A(g)) && ARMED -> skip
+	:: rs_pend == 0 && !(timer && rs_link != A(g)) && !ARMED ->
 #else
-	:: rs_pend == 0 && rs_iam == rs_m -> skip
-	:: rs_pend == 0 && rs_iam != rs_m ->
+	:: rs_pend == 0 && ARMED -> skip
+	:: rs_pend == 0 && !ARMED ->
 #endif
 		atomic {
 			assert(alive[g]);
 			if
 			:: link[g] == rs_link && ipm[g] == rs_ipm && iam[g] == rs_iam ->
-				iam[g] = rs_m
+				iam[g] = REARMED
 			:: else -> goto rs_retry
 			fi
 		}
@@ -325,6 +381,13 @@ rs_retry: skip;
 proctype Pusher()
 {
 	byte k, g, b, o;
+#ifdef PUSH_AFTER_REG
+	/* the machine pushes once the registrations returned: the software
+	 * machine's push is not one atomic step, and an AI raised before an
+	 * unregistration whose claim runs after it stays pending unalerted
+	 * until a vcpu looks (no device raises on an ISC being unregistered) */
+	regdone;
+#endif
 	do
 	:: PUSHES == 0 || k < PUSHES ->
 #if PUSHES > 0
@@ -504,6 +567,10 @@ proctype Reg()
 	:: reg_op(2, 1); reg_op(1, 0)
 	:: reg_op(1, 0); reg_op(2, 1)
 	fi;
+#elif REG_SEQ == 2
+	/* one ISC's count 1 -> 0 -> 1 (vfio-ap's AQIC disable, enable) */
+	reg_op(2, 0);
+	reg_op(2, 1);
 #else
 	reg_op(1, 0);		/* only the last unregistration */
 #endif
@@ -583,8 +650,28 @@ proctype Destroy()
 	atomic { CPU_GIVE; ddone = 1 }
 }
 
+#ifdef WITH_CUTTER
+/*
+ * Issue 11, defect 4: gib_gisa_destroy() of another guest processing the
+ * list itself, in process context. Before the fix it can be preempted
+ * holding a cut (preempt_point); with FIX_CUTTER_IRQ_OFF it processes with
+ * interrupts off (gib_pf_irq_save()) and can only be preempted before or
+ * after, holding nothing.
+ */
+proctype Cutter()
+{
+	LIST_LOCALS;
+#ifndef FIX_CUTTER_IRQ_OFF
+	pl_stall = 1;
+#endif
+	process_list();
+	cdone = 1
+}
+#endif
+
 #ifdef WAITPATH
-/* A vcpu of guest DG going to enabled wait: its restore races destroy. */
+/* A vcpu of guest WG going to enabled wait: its restore races destroy (WG
+ * = DG) or GISC registration (WG = 0). */
 proctype Wait()
 {
 	byte k;
@@ -594,17 +681,17 @@ proctype Wait()
 		k++;
 		atomic {
 			if
-			:: published[DG] -> readers[DG]++
+			:: published[WG] -> readers[WG]++
 			:: else -> break
 			fi
 		};
-		restore(DG, 0);
+		restore(WG, 0);
 		if
 		:: rs_pend != 0 ->	/* work: the vcpu takes it instead */
-			d_step { assert(alive[DG]); ipm[DG] = ipm[DG] & ~rs_pend }
+			d_step { assert(alive[WG]); ipm[WG] = ipm[WG] & ~rs_pend }
 		:: else -> skip
 		fi;
-		d_step { readers[DG]--; rs_pend = 0 }
+		d_step { readers[WG]--; rs_pend = 0 }
 	:: else -> break
 	od;
 	wdone = 1
@@ -621,7 +708,7 @@ proctype Check()
 {
 	byte g;
 	atomic {
-		pdone == NPUSH && regdone && ddone && wdone && !gal && !busy &&
+		pdone == NPUSH && regdone && ddone && wdone && cdone && !gal && !busy &&
 		!timer_q[0] && !timer_q[1] && !timer_run[0] && !timer_run[1] ->
 		assert(origin == NULLA);
 		do
@@ -651,8 +738,14 @@ init
 		:: g < NG ->
 			link[g] = A(g);
 			amask[g] = 1;		/* ISC bit 1 registered */
-			devmask[g] = 1;
-			iam[g] = 1;
+#if REG_SEQ == 2
+			if
+			:: g == 0 -> amask[g] = 3	/* and ISC bit 2 */
+			:: else -> skip
+			fi;
+#endif
+			devmask[g] = amask[g];
+			iam[g] = amask[g];
 			published[g] = 1;
 			alive[g] = 1;
 			run Timer(g);
@@ -679,6 +772,11 @@ init
 		run Wait();
 #else
 		wdone = 1;
+#endif
+#ifdef WITH_CUTTER
+		run Cutter();
+#else
+		cdone = 1;
 #endif
 #if PUSHES > 0
 		run Check();

@@ -6,8 +6,11 @@
  *
  * Two vcpus with disjoint CR6 ISC masks: vcpu 0 takes ISC bit 1 only,
  * vcpu 1 ISC bit 2 only; both ISCs are registered. The alert list is
- * reduced to a flag: an alerted GISA is "linked" until the host unlinks it
- * and kicks the timer (gib.pml checks the list itself). The word and the
+ * reduced to a flag: an alerted GISA is "linked" until the host kicks the
+ * timer and then unlinks it (gib.pml checks the list itself). As in the C
+ * code, the vcpu's wait path re-arms the IAM whether or not the GISA is
+ * linked, and the timer re-arms only an unlinked one and polls while it is
+ * linked (__gib_gisa_get_ipm_or_restore_iam()'s only_unlinked). The word and the
  * alert mask do not race here (no registration), so the restore is one
  * atomic step.
  *
@@ -61,18 +64,18 @@ active proctype Machine()
 	pushes_done = 1
 }
 
-/* The host: cut, unlink, kick (no destroy here, so unlink first is safe). */
+/* The host: cut, kick, then unlink (unlink_gisa()'s order). */
 active proctype Host()
 {
 end_idle:
 	do
 	:: atomic { alerted -> alerted = 0 }
-		linked = 0;
 		/* gib_gisa_kick(): cancel (waits for a running callback; the
 		 * callback's own restart is expires later, so it cannot slip
 		 * in ahead of the waiter), then start at once */
 		kwait = 1;
-		atomic { !timer_run -> timer_q = 1; kwait = 0 }
+		atomic { !timer_run -> timer_q = 1; kwait = 0 };
+		linked = 0		/* the release store of the own address */
 	od
 }
 
@@ -114,20 +117,25 @@ inline kick_one(deliverable)
 active proctype Timer()
 {
 	byte pend, i;
+	bool lnk;
 end_idle:
 	do
 	:: atomic { timer_q && !kwait -> timer_q = 0; timer_run = 1 }
+		/* __gib_gisa_get_ipm_or_restore_iam(only_unlinked): one word */
 		atomic {
 			pend = ipm & MASK;
+			lnk = linked;
 			if
-			:: pend == 0 && !linked -> iam = MASK	/* re-arm */
+			:: pend == 0 && !lnk -> iam = MASK	/* re-arm */
 			:: else -> skip
 			fi
 		}
 		if
 		:: pend != 0 -> kick_one(pend); timer_q = 1	/* again later */
-		:: else -> skip	/* re-armed, or linked: the host kicks again */
+		:: pend == 0 && lnk -> timer_q = 1	/* -EBUSY: poll again */
+		:: else -> skip		/* re-armed: stop */
 		fi;
+		lnk = 0;
 		atomic { timer_run = 0; pend = 0 }
 	od
 }
@@ -149,11 +157,12 @@ progress_take:
 		goto loop
 	:: else -> skip
 	fi;
-	/* gib_vcpu_prepare_wait() step 3: get_ipm_or_restore_iam */
+	/* gib_vcpu_prepare_wait() step 3: gib_gisa_get_ipm_or_restore_iam()
+	 * re-arms whether or not the GISA is linked (only_unlinked false) */
 	atomic {
 		pend = ipm & MASK;
 		if
-		:: pend == 0 && !linked -> iam = MASK
+		:: pend == 0 -> iam = MASK
 		:: else -> skip
 		fi
 	}

@@ -11,7 +11,9 @@
  *   GISAs without raising a GAL interruption.
  *
  * The host cuts the whole list with one exchange (the two-phase cut of
- * gib_process_alert_list()) and unlinks each GISA of its cut.
+ * gib_process_alert_list()) and unlinks each GISA of its cut. A host may
+ * instead choose the cut of the series' v2 (%GIB_CUT_V2): a compare-and-swap
+ * loop that takes the whole list and stores NULL at once (docs/seed.md).
  *
  * Concurrency table (alert-list origin):
  *
@@ -23,8 +25,8 @@
  * unlink of a cut GISA    ok            owner only    waits for it (2)
  * ======================  ============  ============  ===============
  *
- * (1) several CPUs may process at once: each exchange hands each GISA to
- *     exactly one of them.
+ * (1) several CPUs may process at once: each exchange (or successful CAS of
+ *     the v2 cut) hands each GISA to exactly one of them.
  * (2) destroy re-tries set_iam(0) and processes the list itself until the
  *     GISA is out; it never waits for a processing it did not start but
  *     for one whose unlink is a bounded number of steps away.
@@ -37,6 +39,10 @@
 #include <libgib/trace.h>
 
 struct gib_guest;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /** GIB_NULL_GISA_ADDR - alert-list origin: empty, GAL interruptions enabled */
 #define GIB_NULL_GISA_ADDR 0u
@@ -59,8 +65,25 @@ struct gib_block {
 	uint8_t res9[23];
 };
 
-_Static_assert(sizeof(struct gib_block) == 32, "GIB is 32 bytes");
-_Static_assert(offsetof(struct gib_block, nisc_byte) == 8, "NISC at byte 8");
+GIB_STATIC_ASSERT(sizeof(struct gib_block) == 32, "GIB is 32 bytes");
+GIB_STATIC_ASSERT(offsetof(struct gib_block, nisc_byte) == 8, "NISC at byte 8");
+
+/**
+ * enum gib_cut_policy - how gib_process_alert_list() cuts the alert list
+ * @GIB_CUT_TWO_PHASE: the landed cut (default): exchange with NONE, walk;
+ *                     exchange with NULL once a cut ended in NONE. The
+ *                     machine raises no GAL interruption while the host works
+ * @GIB_CUT_V2: the cut of "KVM: s390: make use of the GIB" v2 (patches 06
+ *              and 09): take the whole list with a compare-and-swap loop to
+ *              NULL, walk it, done. Loses nothing, but the first GISA
+ *              linked while the host walks raises a GAL interruption
+ * @GIB_NR_CUT_POLICIES: the number of policies
+ */
+enum gib_cut_policy {
+	GIB_CUT_TWO_PHASE = 0,
+	GIB_CUT_V2 = 1,
+	GIB_NR_CUT_POLICIES = 2,
+};
 
 /**
  * struct gib_host - one host's GIB and what the core keeps beside it
@@ -74,6 +97,9 @@ _Static_assert(offsetof(struct gib_block, nisc_byte) == 8, "NISC at byte 8");
  * @lock: protects @nr_gisas, @nr_guests and the life cycle
  * @trace: optional trace hooks, set before gib_init()
  * @trace_priv: their first argument
+ * @cut_policy: the enum gib_cut_policy of gib_process_alert_list(), set
+ *              before gib_init() (0: %GIB_CUT_TWO_PHASE) and not changed
+ *              while the host has a GIB
  * @gisa_owner: NULL: libgib allocates every GISA of this host and keeps the
  *              guest right after it. Set (before any guest): the caller
  *              owns the GISA memory (gib_gisa_init_at()), and the alert-list
@@ -92,23 +118,27 @@ struct gib_host {
 	struct gib_pf_lock lock;
 	const struct gib_trace_ops *trace;
 	void *trace_priv;
+	enum gib_cut_policy cut_policy;
 	struct gib_guest *(*gisa_owner)(struct gib_host *host, struct gib_gisa *gisa);
 	struct gib_pf_host pf;
 };
 
 /**
  * gib_init() - create the GIB and associate it with the machine
- * @host: the host, zeroed apart from @host->pf, @host->trace and
- *        @host->trace_priv
+ * @host: the host, zeroed apart from @host->pf, @host->trace,
+ *        @host->trace_priv and @host->cut_policy
  * @nisc: the host ISC for GAL interruptions, 0..7 (Linux: %GIB_GAL_ISC)
  *
  * Allocates the GIB (zeroed, 31-bit), registers the GAL interruption handler
  * on @nisc, sets the NISC, then "set GIB"; unwinds each step on failure.
  *
- * Return: 0; -EINVAL if @host is NULL; -ERANGE if @nisc > 7; -EALREADY if
- * @host has a GIB; -ENODEV if the machine lacks the AIV facility (not an
- * error to a hypervisor: it runs guests without GISA alerts); -ENOMEM; or the
- * backend's error (-EIO from "set GIB"). On error @host is as it was.
+ * Return: 0; -EINVAL if @host is NULL, @host->cut_policy is not an enum
+ * gib_cut_policy, or the backend never set it up (user space:
+ * gib_us_host_attach() was not called); -ERANGE if @nisc > 7;
+ * -EALREADY if @host has a GIB; -ENODEV if the machine lacks the AIV
+ * facility (not an error to a hypervisor: it runs guests without GISA
+ * alerts); -ENOMEM; or the backend's error (-EIO from "set GIB"). On error
+ * @host is as it was.
  */
 int gib_init(struct gib_host *host, unsigned int nisc);
 
@@ -133,6 +163,15 @@ int gib_destroy(struct gib_host *host);
  * fast the machine links; another CPU storing NULL meanwhile (a concurrent
  * gib_gisa_destroy()) can add a pass. Safe to run on several CPUs at once.
  *
+ * Context: any; the whole processing runs inside gib_pf_irq_save() (kernel:
+ * interrupts off), so a process-context caller is never preempted while it
+ * holds a cut. The kick and the trace hooks it calls run there too.
+ * A host set up with %GIB_CUT_V2 (@host->cut_policy) cuts as the series'
+ * v2 unlink_gib_alert_list() did instead: compare-and-swap the origin from
+ * the value just read to NULL until it succeeds (a link landing between
+ * read and CAS makes it retry), then walk and unlink what it took, once.
+ * GAL interruptions are enabled from that CAS on. Also safe on several CPUs.
+ *
  * Return: the number of GISAs unlinked; -EINVAL if @host is NULL; -ENODEV if
  * it has no GIB.
  */
@@ -140,7 +179,7 @@ int gib_process_alert_list(struct gib_host *host);
 
 /**
  * gib_gal_interrupt() - the GAL interruption handler
- * @host: the host whose GIB raised it
+ * @host: the host whose GIB raised it (must not be NULL)
  *
  * Called by the backend on every GIB-alert interruption; processes the list.
  */
@@ -156,5 +195,9 @@ static inline uint32_t gib_alert_list_origin(const struct gib_host *host)
 {
 	return gib_pf_be32_to_cpu(gib_pf_load32(&host->gib->alert_list_origin));
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GIB_H */

@@ -39,6 +39,10 @@
 #include <libgib/platform.h>
 #include <libgib/isc.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** GIB_GISA_SIZE - bytes of a GISA */
 #define GIB_GISA_SIZE 32
 /** GIB_GISA_ADDR_MASK - origin bits that make a value a GISA, not a marker */
@@ -111,17 +115,17 @@ struct gib_gisa {
 	};
 };
 
-_Static_assert(sizeof(struct gib_gisa) == GIB_GISA_SIZE, "GISA is 32 bytes");
-_Static_assert(_Alignof(struct gib_gisa) >= 8, "GISA is 8-byte aligned");
-_Static_assert(offsetof(struct gib_gisa, next_alert) == 0, "next_alert at 0");
-_Static_assert(offsetof(struct gib_gisa, ipm) == 4, "IPM at 4");
-_Static_assert(offsetof(struct gib_gisa, simm) == 5, "SIMM at 5");
-_Static_assert(offsetof(struct gib_gisa, nimm) == 6, "NIMM / bits at 6");
-_Static_assert(offsetof(struct gib_gisa, iam) == 7, "IAM at 7");
-_Static_assert(offsetof(struct gib_gisa, f0.airq_count) == 12, "f0 airq_count at 12");
-_Static_assert(offsetof(struct gib_gisa, f1.aism) == 8, "f1 AISM at 8");
-_Static_assert(offsetof(struct gib_gisa, f1.bits) == 16, "f1 bits at 16");
-_Static_assert(offsetof(struct gib_gisa, f1.airq_count) == 28, "f1 airq_count at 28");
+GIB_STATIC_ASSERT(sizeof(struct gib_gisa) == GIB_GISA_SIZE, "GISA is 32 bytes");
+GIB_STATIC_ASSERT(__alignof__(struct gib_gisa) >= 8, "GISA is 8-byte aligned");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, next_alert) == 0, "next_alert at 0");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, ipm) == 4, "IPM at 4");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, simm) == 5, "SIMM at 5");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, nimm) == 6, "NIMM / bits at 6");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, iam) == 7, "IAM at 7");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f0.airq_count) == 12, "f0 airq_count at 12");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f1.aism) == 8, "f1 AISM at 8");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f1.bits) == 16, "f1 bits at 16");
+GIB_STATIC_ASSERT(offsetof(struct gib_gisa, f1.airq_count) == 28, "f1 airq_count at 28");
 
 /** GIB_GISA_W_IPM_SHIFT - IPM position in the CPU-order first doubleword */
 #define GIB_GISA_W_IPM_SHIFT 24
@@ -294,6 +298,20 @@ static inline int gib_gisa_clear_ipm(struct gib_gisa *gisa)
  * "linked" (with @only_unlinked), or the IAM re-armed by a CAS on that same
  * word, which fails if an IPM bit, the IAM or the link moved since.
  *
+ * The re-arm only adds bits: IAM := IAM | mask, never IAM := mask. A CAS
+ * that succeeds proves only that the word holds the value read, not that
+ * nobody wrote it meanwhile: a GISC's unregister and register again put
+ * back, through their set_iam, exactly the word read (ABA), and writing the
+ * mask read in between would clear the re-registered ISC's bit with nobody
+ * left to set it (issue 11, defect 1; Linux's gisa_get_ipm_or_restore_iam()
+ * has the same shape). An OR cannot clear a bit: the word at the successful
+ * CAS equals the word read, so the IAM after it contains the IAM before it,
+ * whatever happened in between. Bits are cleared only by gib_gisa_set_iam()
+ * under the guest's lock (the last alert mask wins) and by the machine's
+ * claim. A bit the OR adds from a mask read before an unregistration is
+ * harmless: the device stopped raising AIs on that ISC before it
+ * unregistered, and the next claim clears it.
+ *
  * Return: the pending alert ISCs (1..255); 0 if the IAM is armed; -EBUSY if
  * @only_unlinked and the word showed the GISA linked (nothing changed).
  */
@@ -322,11 +340,13 @@ static inline int __gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
 		/* Translate only here: the wait path needs no address. */
 		if (only_unlinked && (uint32_t)(w >> 32) != gib_gisa_maddr(gisa))
 			return -EBUSY;
-		if ((uint8_t)w == mask)
+		if (!(mask & ~(uint8_t)w))
 			return 0;	/* armed already: the read is the linearisation point */
-		/* Fully ordered on success; fails if IPM, IAM or link moved. */
-		seen = gib_pf_cmpxchg64(&gisa->word, raw,
-					gib_pf_cpu_to_be64((w & ~GIB_GISA_W_IAM) | mask));
+		/*
+		 * Fully ordered on success; fails if IPM, IAM or link moved.
+		 * OR, never a plain store of the mask: see above.
+		 */
+		seen = gib_pf_cmpxchg64(&gisa->word, raw, gib_pf_cpu_to_be64(w | mask));
 		if (seen == raw)
 			return 0;
 		raw = seen;
@@ -340,10 +360,14 @@ static inline int __gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
  *              concurrent GISC registration's set_iam is never undone
  *
  * If ``IPM & alert_mask`` is non-zero, returns it and changes nothing.
- * Otherwise sets IAM := alert mask in the same atomic step that saw the IPM
- * clear of it (a CAS; or only the read, if the IAM already equals it). The
- * vcpu wait path uses it; the kick timer uses the variant that does not
- * re-arm a linked GISA (see gib_gisa_kick_timer_fn()).
+ * Otherwise adds the alert mask to the IAM (IAM := IAM | alert mask) in the
+ * same atomic step that saw the IPM clear of it (a CAS; or only the read, if
+ * the IAM holds the mask already). It never clears an IAM bit, so a
+ * concurrent unregister and register of one GISC cannot make it undo the
+ * register's set_iam (see __gib_gisa_get_ipm_or_restore_iam()); only
+ * gib_gisa_set_iam() clears bits. The vcpu wait path uses it; the kick timer
+ * uses the variant that does not re-arm a linked GISA (see
+ * gib_gisa_kick_timer_fn()).
  *
  * Return: the pending alert ISCs (1..255), 0 if the IAM is armed, -EINVAL if
  * an argument is NULL.
@@ -357,7 +381,8 @@ static inline int gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
 }
 
 /**
- * gib_gisa_set_ipm_gisc() - make an adapter interruption pending
+ * gib_gisa_test_and_set_ipm_gisc() - make an adapter interruption pending,
+ *                                    telling whether it was already
  * @gisa: the GISA
  * @gisc: the guest ISC, 0..7
  *
@@ -365,17 +390,34 @@ static inline int gib_gisa_get_ipm_or_restore_iam(struct gib_gisa *gisa,
  * little-endian host that would land in next_alert). Fully ordered. Raises no
  * alert: a host that injects wakes a vcpu itself.
  *
- * Return: 0, -EINVAL if @gisa is NULL, -ERANGE if @gisc > 7.
+ * Return: 0 if this call set the bit; 1 if it was set already (the AI
+ * coalesced with a pending one); -EINVAL if @gisa is NULL; -ERANGE if
+ * @gisc > 7.
  */
-static inline int gib_gisa_set_ipm_gisc(struct gib_gisa *gisa, unsigned int gisc)
+static inline int gib_gisa_test_and_set_ipm_gisc(struct gib_gisa *gisa, unsigned int gisc)
 {
 	if (!gisa)
 		return -EINVAL;
 	if (gisc > GIB_MAX_ISC)
 		return -ERANGE;
 	/* Fully ordered: the bit is visible before any wake-up that follows. */
-	gib_pf_fetch_or8(&gisa->ipm, gib_isc_mask(gisc));
-	return 0;
+	return !!(gib_pf_fetch_or8(&gisa->ipm, gib_isc_mask(gisc)) & gib_isc_mask(gisc));
+}
+
+/**
+ * gib_gisa_set_ipm_gisc() - make an adapter interruption pending
+ * @gisa: the GISA
+ * @gisc: the guest ISC, 0..7
+ *
+ * gib_gisa_test_and_set_ipm_gisc() without the answer.
+ *
+ * Return: 0, -EINVAL if @gisa is NULL, -ERANGE if @gisc > 7.
+ */
+static inline int gib_gisa_set_ipm_gisc(struct gib_gisa *gisa, unsigned int gisc)
+{
+	int rc = gib_gisa_test_and_set_ipm_gisc(gisa, gisc);
+
+	return rc < 0 ? rc : 0;
 }
 
 /**
@@ -454,9 +496,13 @@ static inline int gib_gisa_reset(struct gib_gisa *gisa)
 
 	if (rc)
 		return rc;
-	*gisa = (struct gib_gisa){ .word = 0 };
+	__builtin_memset(gisa, 0, sizeof(*gisa));
 	gib_pf_store32(&gisa->next_alert, gib_pf_cpu_to_be32(gib_gisa_maddr(gisa)));
 	return 0;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GISA_H */

@@ -7,11 +7,22 @@
  * an ISC adds it to the guest's alert mask and arms the IAM; the last
  * unregistration removes it. Counts and mask change only under the guest's
  * lock; the kick and wait paths read the mask without it.
+ *
+ * A registration stands for a device that designates the GISA (the machine
+ * may write it on its behalf): gib_gisa_destroy() and gib_gisa_disable()
+ * refuse with -EBUSY while any remains. The GISA's address changes across
+ * gib_gisa_disable() and gib_gisa_enable(), so a device's designation from
+ * gib_gisa_device_designation() must be removed and its GISC unregistered
+ * before disable, and given anew and registered again after enable.
  */
 #ifndef LIBGIB_GISC_H
 #define LIBGIB_GISC_H
 
 #include <libgib/guest.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /**
  * gib_gisc_register() - a device of the guest uses guest ISC @gisc
@@ -23,8 +34,9 @@
  * IAM from the alert mask).
  *
  * Return: the host's NISC (0..7); -EINVAL if @gi is NULL; -ENODEV if the
- * guest has no GISA; -ERANGE if @gisc > 7; -EOVERFLOW if the count is at its
- * maximum. On error nothing changed.
+ * guest has no GISA; -ERANGE if @gisc > 7; -EOVERFLOW if @gisc has
+ * ``UINT_MAX`` registrations already (the count is an unsigned int: the
+ * registration after 4294967295 fails). On error nothing changed.
  */
 int gib_gisc_register(struct gib_guest *gi, unsigned int gisc);
 
@@ -51,5 +63,9 @@ static inline uint8_t gib_gisc_alert_mask(const struct gib_guest *gi)
 {
 	return GIB_PF_READ_ONCE(gi->alert.mask);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GISC_H */

@@ -36,6 +36,10 @@
 #include <libgib/gisa.h>
 #include <libgib/gib.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** GIB_MAX_VCPUS - vcpus per guest (KVM's s390 maximum) */
 #define GIB_MAX_VCPUS 248
 /** GIB_KICK_EXPIRES_NS - default kick-timer period */
@@ -167,6 +171,16 @@ struct gib_guest {
  * @ops: the owner's callbacks; @ops->wake_vcpu is required
  * @priv: stored in @gi->priv
  *
+ * Binds the kick timer to the backend's clock of this moment (user space:
+ * gib_us_default_clock(), so call gib_us_set_default_clock() first; a later
+ * change of the default does not move this guest's timer). Clean tear-down,
+ * in this order: stop the threads that call into the guest (vcpus, devices,
+ * injecting host code), unregister every GISC, gib_guest_destroy() (it
+ * destroys the GISA and unbinds the timer); after the last guest
+ * gib_destroy(), gib_us_machine_fini(), gib_us_set_default_clock(NULL) and
+ * gib_us_clock_destroy() (-EBUSY while a timer is bound to the clock or it is
+ * the default).
+ *
  * Return: 0; -EINVAL if a pointer or @ops->wake_vcpu is NULL (@gi untouched);
  * -ENODEV if @host has no GIB.
  */
@@ -177,7 +191,12 @@ int gib_guest_init(struct gib_guest *gi, struct gib_host *host,
  * gib_guest_destroy() - tear a guest's state down, destroying its GISA
  * @gi: the guest
  *
- * Return: 0, or -EINVAL if @gi is NULL.
+ * Destroys the GISA first (gib_gisa_destroy()); if that refuses, returns its
+ * error and leaves the guest as it was, so that the caller can unregister the
+ * remaining GISCs and call again.
+ *
+ * Return: 0; -EINVAL if @gi is NULL; -EBUSY if GISCs are still registered
+ * (nothing changed).
  */
 int gib_guest_destroy(struct gib_guest *gi);
 
@@ -249,22 +268,34 @@ int gib_gisa_clear(struct gib_guest *gi);
  * gib_gisa_destroy() - take a guest's GISA out of use and free it
  * @gi: the guest
  *
- * Warns (returns the fact) if GISCs are still registered and zeroes the alert
- * mask; stops the kick timer; sets IAM 0, and while that reports -EBUSY (the
+ * Refuses while GISCs are still registered: their devices (AP queues with
+ * AQIC enabled, zPCI function information blocks) still designate the GISA,
+ * and the machine writes it whenever they raise an AI; a grace period does
+ * not fence hardware, so its memory must not be freed. Unregister every GISC
+ * first (each device's designation removed), then destroy.
+ *
+ * Stops the kick timer; sets IAM 0, and while that reports -EBUSY (the
  * GISA is linked) processes the alert list itself, never waiting for another
  * CPU to do it; stops the kick timer again; forgets the GISA, waits for every
  * reader that found it (gib_pf_synchronize()), checks it once more the same
  * way, and frees it. May sleep. vcpus keep their designation (see
  * gib_gisa_disable()).
  *
- * Return: 0; 1 if GISCs were still registered (destroyed all the same);
- * -EINVAL if @gi is NULL; -ENODEV if it has no GISA.
+ * Return: 0; -EINVAL if @gi is NULL; -ENODEV if it has no GISA; -EBUSY if
+ * GISCs are still registered (nothing changed).
  */
 int gib_gisa_destroy(struct gib_guest *gi);
 
 /**
  * gib_gisa_enable() - create the GISA and designate it to every vcpu
  * @gi: the guest
+ *
+ * The same step as gib_gisa_init(), named for the other caller: init gives
+ * a new guest its GISA (before or after gib_vcpu_add(): vcpus added later
+ * get the designation then); enable gives it back after gib_gisa_disable()
+ * (protected virtualization without AIV), designating it to the vcpus that
+ * disable left without one. A fresh GISA either way: alert mask 0, no GISC
+ * registered, default kick period.
  *
  * Return: as gib_gisa_init().
  */
@@ -275,7 +306,15 @@ int gib_gisa_enable(struct gib_guest *gi);
  * @gi: the guest
  *
  * Afterwards every GISA path sees "no GISA": registration returns -ENODEV and
- * the designation word is 0.
+ * the designation word is 0. Refuses, as gib_gisa_destroy() does, while GISCs
+ * are registered (-EBUSY, designations kept).
+ *
+ * The GISA's machine address changes across disable and enable: the next
+ * gib_gisa_enable() allocates a new GISA. A designation a device holds
+ * (vfio-ap's AQIC, zPCI's FIB, from gib_gisa_device_designation()) names the
+ * old one; so a caller unregisters every GISC and removes each device's
+ * designation before gib_gisa_disable(), and after gib_gisa_enable() gives
+ * each device the new designation and registers its GISC again.
  *
  * Return: as gib_gisa_destroy().
  */
@@ -332,5 +371,9 @@ static inline struct gib_gisa *gib_guest_gisa(const struct gib_guest *gi)
 {
 	return GIB_PF_READ_ONCE(gi->origin);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_GUEST_H */

@@ -11,6 +11,10 @@
 
 #include <libgib/platform.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** GIB_MAX_ISC - the highest interruption subclass */
 #define GIB_MAX_ISC 7
 /** GIB_NR_ISCS - the number of interruption subclasses */
@@ -67,5 +71,9 @@ static inline uint32_t gib_ai_word(unsigned int isc)
 {
 	return 0x80000000u | (uint32_t)isc << 27;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_ISC_H */

@@ -14,6 +14,10 @@
 
 #include <libgib/platform.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * gib_gisa_kick_timer_fn() - the kick timer's callback
  * @t: the guest's @timer
@@ -23,5 +27,9 @@
  * Return: the period to run again after, or %GIB_PF_TIMER_STOP.
  */
 uint64_t gib_gisa_kick_timer_fn(struct gib_pf_timer *t);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_KICK_H */

@@ -18,4 +18,12 @@
 #include <libgib/kick.h>
 #include <libgib/vcpu.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif /* LIBGIB_LIBGIB_H */

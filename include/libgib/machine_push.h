@@ -39,6 +39,10 @@
 
 #include <libgib/gib.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * enum gib_machine_claim_result - what a claim found
  * @GIB_MACHINE_CLAIMED: the GISA is ours to link
@@ -136,5 +140,9 @@ static inline uint32_t gib_machine_link(struct gib_gisa *gisa, struct gib_block 
 		gib_pf_store32(&gisa->next_alert, old);
 	}
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_MACHINE_PUSH_H */

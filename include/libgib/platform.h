@@ -30,9 +30,24 @@
 #ifndef LIBGIB_PLATFORM_H
 #define LIBGIB_PLATFORM_H
 
+/**
+ * GIB_STATIC_ASSERT() - a compile-time check, in C11 and in C++
+ * @cond: the constant expression that must hold
+ * @msg: the message if it does not
+ */
+#ifdef __cplusplus
+#define GIB_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define GIB_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
 #define GIB_PLATFORM_INSIDE
 #include <gib_backend.h>
 #undef GIB_PLATFORM_INSIDE
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct gib_host;
 
@@ -91,25 +106,25 @@ static inline void gib_pf_store_release32(uint32_t *p, uint32_t v);
  * gib_pf_cmpxchg64() - 64-bit compare-and-swap
  * @p: the word, 8-byte aligned
  * @old: the expected value, memory byte order
- * @new: the value to store when *@p == @old
+ * @val: the value to store when *@p == @old
  *
  * Fully ordered when it succeeds; a failed one orders nothing.
  *
  * Return: the value *@p held before (equal to @old on success).
  */
-static inline uint64_t gib_pf_cmpxchg64(uint64_t *p, uint64_t old, uint64_t new);
+static inline uint64_t gib_pf_cmpxchg64(uint64_t *p, uint64_t old, uint64_t val);
 
 /**
  * gib_pf_cmpxchg32() - 32-bit compare-and-swap
  * @p: the word, 4-byte aligned
  * @old: the expected value, memory byte order
- * @new: the value to store when *@p == @old
+ * @val: the value to store when *@p == @old
  *
  * Fully ordered when it succeeds; a failed one orders nothing.
  *
  * Return: the value *@p held before.
  */
-static inline uint32_t gib_pf_cmpxchg32(uint32_t *p, uint32_t old, uint32_t new);
+static inline uint32_t gib_pf_cmpxchg32(uint32_t *p, uint32_t old, uint32_t val);
 
 /**
  * gib_pf_xchg32() - 32-bit exchange
@@ -162,6 +177,29 @@ static inline void gib_pf_smp_rmb(void);
  * Orders nothing; lets a sibling thread or a preempted software machine run.
  */
 static inline void gib_pf_cpu_relax(void);
+
+/**
+ * gib_pf_irq_save() - stay on this CPU, neither preempted nor interrupted,
+ *                     until gib_pf_irq_restore()
+ *
+ * Brackets the host's processing of the alert list: gib_process_alert_list()
+ * holds a cut-off list while the origin reads NONE, and another CPU's
+ * gib_gisa_destroy() may spin until a GISA of that cut is unlinked. Were the
+ * processing preempted there, every GISA linked meanwhile would raise no GAL
+ * interruption until it ran again, and a spinning destroy of higher priority
+ * on its CPU would keep it from ever running (SPIN run
+ * prefix-live-destroy-preempted-cutter). Sections nest; the GAL interruption
+ * handler runs so already. Orders nothing; a compiler barrier at least.
+ *
+ * Return: the state for gib_pf_irq_restore().
+ */
+static inline unsigned long gib_pf_irq_save(void);
+
+/**
+ * gib_pf_irq_restore() - end a gib_pf_irq_save() section
+ * @flags: what gib_pf_irq_save() returned
+ */
+static inline void gib_pf_irq_restore(unsigned long flags);
 
 /* ---- Byte order -------------------------------------------------------- */
 
@@ -282,6 +320,16 @@ void gib_pf_lock(struct gib_pf_lock *l);
  */
 void gib_pf_unlock(struct gib_pf_lock *l);
 
+/**
+ * gib_pf_lock_assert_held() - complain unless the caller holds @l
+ * @l: the lock
+ *
+ * For the core's ``*_locked`` helpers (kernel: lockdep_assert_held(), a
+ * no-op without CONFIG_LOCKDEP; user space: aborts if the calling thread
+ * is not the owner).
+ */
+void gib_pf_lock_assert_held(struct gib_pf_lock *l);
+
 /* ---- Kick timer -------------------------------------------------------- */
 
 /**
@@ -388,6 +436,17 @@ static inline void *gib_pf_maddr_to_virt(uint32_t maddr);
 /* ---- The machine: facilities, GAL interrupt, CHSC "set GIB" ------------ */
 
 /**
+ * gib_pf_host_ready() - whether the backend has set the host up
+ * @host: the host
+ *
+ * A host the backend never set up (user space: no gib_us_host_attach())
+ * is a caller's mistake, not a machine without a GIB.
+ *
+ * Return: 0 if it has; -EINVAL if not.
+ */
+int gib_pf_host_ready(struct gib_host *host);
+
+/**
  * gib_pf_has_aiv() - whether the machine has the adapter-interruption
  *                    virtualization facility (and so a GIB)
  * @host: the host
@@ -429,5 +488,9 @@ void gib_pf_gal_unregister(struct gib_host *host);
  * Return: 0, or -EIO when the machine refuses.
  */
 int gib_pf_set_gib(struct gib_host *host, uint32_t gib_maddr);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_PLATFORM_H */

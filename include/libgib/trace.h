@@ -13,6 +13,10 @@
 
 #include <libgib/platform.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct gib_host;
 struct gib_guest;
 struct gib_vcpu;
@@ -29,6 +33,10 @@ struct gib_vcpu;
  *              GISA still reads as linked (runs again, re-arms nothing)
  * @kick_vcpu: @vcpu of @gi was chosen by the kick walk; @woken false when it
  *             was kicked already and not yet running
+ * @cut_cas: the v2 cut (%GIB_CUT_V2) read @seen as the origin and is about
+ *           to compare-and-swap it to NULL; called before every attempt, so
+ *           attempts beyond the first of a cut are retries. A test may make
+ *           the machine link a GISA here to force a retry
  */
 struct gib_trace_ops {
 	void (*cut)(void *priv, struct gib_host *host, unsigned int pass, uint32_t cut,
@@ -38,6 +46,11 @@ struct gib_trace_ops {
 	void (*unlink)(void *priv, struct gib_guest *gi);
 	void (*kick_timer)(void *priv, struct gib_guest *gi, int result);
 	void (*kick_vcpu)(void *priv, struct gib_guest *gi, struct gib_vcpu *vcpu, bool woken);
+	void (*cut_cas)(void *priv, struct gib_host *host, uint32_t seen);
 };
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_TRACE_H */

@@ -29,17 +29,16 @@
 void gib_pf_lock_init(struct gib_pf_lock *l)
 {
 	/*
-	 * One lockdep class per lock (see struct gib_pf_lock): the core takes
-	 * a host's lock inside a guest's. A no-op without CONFIG_LOCKDEP.
+	 * One static lockdep class for all of them (see struct gib_pf_lock):
+	 * host and guest locks never nest. No key to register, so no grace
+	 * period at teardown and no complaint about static memory.
 	 */
-	lockdep_register_key(&l->key);
-	__mutex_init(&l->mutex, "gib_pf_lock", &l->key);
+	mutex_init(&l->mutex);
 }
 
 void gib_pf_lock_destroy(struct gib_pf_lock *l)
 {
 	mutex_destroy(&l->mutex);
-	lockdep_unregister_key(&l->key);
 }
 
 void gib_pf_lock(struct gib_pf_lock *l)
@@ -52,6 +51,12 @@ void gib_pf_unlock(struct gib_pf_lock *l)
 {
 	/* mutex_unlock() is a release. */
 	mutex_unlock(&l->mutex);
+}
+
+void gib_pf_lock_assert_held(struct gib_pf_lock *l)
+{
+	/* Checked with CONFIG_LOCKDEP (debug kernels), free otherwise. */
+	lockdep_assert_held(&l->mutex);
 }
 
 /* ---- Kick timer -------------------------------------------------------- */
@@ -71,8 +76,16 @@ static enum hrtimer_restart gib_pf_hrtimer_fn(struct hrtimer *hrt)
 void gib_pf_timer_init(struct gib_pf_timer *t, gib_pf_timer_fn fn)
 {
 	/*
-	 * Hard-interrupt mode, as KVM's GISA timer: the callback only reads
-	 * the GISA and wakes a vcpu, and it runs even on PREEMPT_RT.
+	 * Hard-interrupt mode, on purpose and unlike KVM's GISA timer
+	 * (HRTIMER_MODE_REL, which PREEMPT_RT moves to softirq). The core
+	 * kicks with hrtimer_cancel() + hrtimer_start() from the GAL handler
+	 * (hard irq) and from processing with interrupts off; a cancel there
+	 * may wait only for a hard-irq callback: for a softirq one it would
+	 * take the softirq expiry lock, which sleeps on PREEMPT_RT. The price:
+	 * the callback, hence the owner's wake_vcpu and the trace hooks, runs
+	 * in hard irq even on PREEMPT_RT and may take no spinlock_t (there a
+	 * sleeping lock): raw locks, rcuwait_wake_up() (KVM's vcpu wake-up),
+	 * wake_up_process() or irq_work only (docs/kernel-port.md).
 	 */
 	hrtimer_init(&t->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	t->hrt.function = gib_pf_hrtimer_fn;
@@ -382,6 +395,12 @@ int gib_kernel_host_setup(struct gib_host *host, enum gib_pf_machine machine,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(gib_kernel_host_setup);
+
+int gib_pf_host_ready(struct gib_host *host)
+{
+	/* Every kernel host is the real or the software machine (zeroed: soft). */
+	return 0;
+}
 
 bool gib_pf_has_aiv(struct gib_host *host)
 {

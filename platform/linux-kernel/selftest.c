@@ -20,7 +20,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/kthread.h>
-#include <linux/wait.h>
+#include <linux/rcuwait.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/completion.h>
@@ -89,8 +89,9 @@ struct st_guest;
 struct st_vcpu {
 	struct gib_vcpu vcpu;
 	struct st_guest *tg;
-	wait_queue_head_t wq;
+	struct rcuwait wait;
 	atomic_t woken;
+	atomic_t woken_hardirq;
 	struct task_struct *task;
 };
 
@@ -103,6 +104,7 @@ struct st_guest {
 
 /* Trace counters, also bumped from hard-irq context. */
 static atomic_t st_unlinked;
+static atomic_t st_unlinked_irqs_on;
 static atomic_t st_cuts;
 
 static void st_trace_cut(void *priv, struct gib_host *host, unsigned int pass,
@@ -114,6 +116,9 @@ static void st_trace_cut(void *priv, struct gib_host *host, unsigned int pass,
 static void st_trace_unlink(void *priv, struct gib_guest *gi)
 {
 	atomic_inc(&st_unlinked);
+	/* Processing runs with interrupts off, from any caller (issue 11). */
+	if (!irqs_disabled())
+		atomic_inc(&st_unlinked_irqs_on);
 }
 
 static const struct gib_trace_ops st_trace = {
@@ -126,21 +131,29 @@ static void st_wake_vcpu(struct gib_guest *gi, struct gib_vcpu *vcpu)
 	struct st_vcpu *tv = vcpu->priv;
 
 	atomic_inc(&tv->woken);
-	wake_up(&tv->wq);
+	if (in_hardirq())
+		atomic_inc(&tv->woken_hardirq);
+	/*
+	 * KVM's own vcpu wake-up primitive: raw locks only, so it may run in
+	 * the hard-irq kick timer even on PREEMPT_RT (a wait queue's
+	 * spinlock_t sleeps there).
+	 */
+	rcuwait_wake_up(&tv->wait);
 }
 
 static const struct gib_guest_ops st_ops = {
 	.wake_vcpu = st_wake_vcpu,
 };
 
-/* A host with the software machine and a GIB on the GAL ISC, or NULL. */
-static struct gib_host *st_host(unsigned int soft_flags)
+/* A host with the software machine and a GIB on the GAL ISC cut by @cut. */
+static struct gib_host *st_host_cut(unsigned int soft_flags, enum gib_cut_policy cut)
 {
 	struct gib_host *host = kzalloc(sizeof(*host), GFP_KERNEL);
 
 	if (!CHECK(host))
 		return NULL;
 	host->trace = &st_trace;
+	host->cut_policy = cut;
 	if (!CHECK_EQ(gib_kernel_host_setup(host, GIB_PF_MACHINE_SOFT,
 					    soft_flags), 0) ||
 	    !CHECK_EQ(gib_init(host, GIB_GAL_ISC), 0)) {
@@ -148,6 +161,12 @@ static struct gib_host *st_host(unsigned int soft_flags)
 		return NULL;
 	}
 	return host;
+}
+
+/* ... by the default two-phase cut, or NULL. */
+static struct gib_host *st_host(unsigned int soft_flags)
+{
+	return st_host_cut(soft_flags, GIB_CUT_TWO_PHASE);
 }
 
 static void st_host_free(struct gib_host *host)
@@ -175,7 +194,7 @@ static struct st_guest *st_guest(struct gib_host *host, unsigned int nr_vcpus)
 		struct st_vcpu *tv = &tg->v[i];
 
 		tv->tg = tg;
-		init_waitqueue_head(&tv->wq);
+		rcuwait_init(&tv->wait);
 		/* Sparse ids: the bitmaps must use the index. */
 		CHECK_EQ(gib_vcpu_add(&tg->gi, &tv->vcpu, i * 100, tv), i);
 	}
@@ -183,10 +202,24 @@ static struct st_guest *st_guest(struct gib_host *host, unsigned int nr_vcpus)
 	return tg;
 }
 
+/* Drop every GISC registration left: destroy refuses while any remains. */
+static void st_unregister_all(struct gib_guest *gi)
+{
+	unsigned int isc;
+
+	if (!gib_guest_gisa(gi))
+		return;
+	for (isc = 0; isc <= GIB_MAX_ISC; isc++)
+		while (gi->alert.ref_count[isc])
+			if (!CHECK_EQ(gib_gisc_unregister(gi, isc), 0))
+				break;
+}
+
 static void st_guest_free(struct st_guest *tg)
 {
 	if (!tg)
 		return;
+	st_unregister_all(&tg->gi);
 	CHECK_EQ(gib_guest_destroy(&tg->gi), 0);
 	kfree(tg);
 }
@@ -425,8 +458,12 @@ static void case_gisc_refcount(void)
 		CHECK(WAIT_FOR(READ_ONCE(b[7]) == 0x42 && st_timer_idle(tg), 5000));
 	}
 
-	/* Destroy with GISCs registered: warns (1), mask 0, then -ENODEV. */
-	CHECK_EQ(gib_gisa_destroy(gi), 1);
+	/* Destroy with GISCs registered: refused, nothing changed. */
+	CHECK_EQ(gib_gisa_destroy(gi), -EBUSY);
+	CHECK_EQ(gib_gisc_alert_mask(gi), 0x42);
+	CHECK(gib_guest_gisa(gi));
+	st_unregister_all(gi);
+	CHECK_EQ(gib_gisa_destroy(gi), 0);
 	CHECK_EQ(gib_gisc_alert_mask(gi), 0);
 	CHECK_EQ(gib_gisc_register(gi, 1), -ENODEV);
 	CHECK_EQ(gib_gisc_unregister(gi, 1), -ENODEV);
@@ -511,7 +548,11 @@ static void case_enable_disable(void)
 	CHECK_EQ(v1->eca_aiv, 1);
 	CHECK_EQ(gib_gisa_device_designation(&tg->gi), maddr);
 	CHECK_EQ(gib_gisc_register(&tg->gi, 2), GIB_GAL_ISC);
-	CHECK_EQ(gib_gisa_disable(&tg->gi), 1);
+	/* Registered: refused, designations kept; unregister first. */
+	CHECK_EQ(gib_gisa_disable(&tg->gi), -EBUSY);
+	CHECK_EQ(v0->gd, maddr | GIB_GISA_FORMAT1);
+	CHECK_EQ(gib_gisc_unregister(&tg->gi, 2), 0);
+	CHECK_EQ(gib_gisa_disable(&tg->gi), 0);
 	CHECK_EQ(v0->gd, 0);
 	CHECK_EQ(v1->gd, 0);
 	CHECK_EQ(v0->eca_aiv, 0);
@@ -717,6 +758,69 @@ out:
 	st_host_free(host);
 }
 
+/*
+ * The v2 series' cut (GIB_CUT_V2): one CAS to NULL takes the whole list, one
+ * walk; a link onto the NULL it left raises a GAL that the hard-irq handler
+ * processes with the same cut. A bad policy is refused at gib_init().
+ */
+static void case_alert_list_v2(void)
+{
+	struct gib_host *host, *bad = kzalloc(sizeof(*bad), GFP_KERNEL);
+	struct st_guest *tg[2] = { };
+	struct gib_kernel_stats st;
+	struct gib_soft_ai res;
+	unsigned int i;
+	int cuts;
+
+	if (CHECK(bad)) {
+		bad->cut_policy = GIB_NR_CUT_POLICIES;
+		if (CHECK_EQ(gib_kernel_host_setup(bad, GIB_PF_MACHINE_SOFT, 0), 0)) {
+			CHECK_EQ(gib_init(bad, GIB_GAL_ISC), -EINVAL);
+			CHECK(!bad->gib);
+		}
+		kfree(bad);
+	}
+	host = st_host_cut(0, GIB_CUT_V2);
+	if (!host)
+		return;
+	for (i = 0; i < ARRAY_SIZE(tg); i++) {
+		tg[i] = st_guest(host, 0);
+		if (!tg[i])
+			goto out;
+		CHECK_EQ(gib_gisc_register(&tg[i]->gi, i), GIB_GAL_ISC);
+	}
+	/* Links behind a marker raise no GAL: a list of two, ending in NONE. */
+	st_hold_list(host);
+	for (i = 0; i < ARRAY_SIZE(tg); i++)
+		if (!st_link(host, tg[i], i))
+			goto out;
+	cuts = atomic_read(&st_cuts);
+	atomic_set(&st_unlinked, 0);
+	CHECK_EQ(gib_process_alert_list(host), 2);
+	CHECK_EQ(atomic_read(&st_cuts) - cuts, 1);	/* one pass, NULL at once */
+	CHECK_EQ(atomic_read(&st_unlinked), 2);
+	CHECK_EQ(st_origin(host), GIB_NULL_GISA_ADDR);
+	for (i = 0; i < ARRAY_SIZE(tg); i++) {
+		CHECK_EQ(gib_gisa_in_alert_list(gib_guest_gisa(&tg[i]->gi)), 0);
+		CHECK_EQ(gib_gisa_clear(&tg[i]->gi), 0);
+		CHECK(WAIT_FOR(st_timer_idle(tg[i]) &&
+			       st_bytes(tg[i])[7] == gib_isc_mask(i), 5000));
+	}
+	/* Onto NULL: a GAL, handled in hard irq by the v2 cut. */
+	gib_kernel_host_stats(host, &st);
+	CHECK_EQ(gib_soft_raise_ai(&tg[1]->gi, 1, &res), 0);
+	CHECK(res.linked && res.gal);
+	CHECK(WAIT_FOR(!gib_gisa_in_alert_list(gib_guest_gisa(&tg[1]->gi)) &&
+		       st_origin(host) == GIB_NULL_GISA_ADDR, 5000));
+	CHECK(WAIT_FOR(({ gib_kernel_host_stats(host, &st); st.gal_taken == 1; }),
+		       5000));
+	CHECK_EQ(gib_gisa_clear(&tg[1]->gi), 0);
+out:
+	for (i = 0; i < ARRAY_SIZE(tg); i++)
+		st_guest_free(tg[i]);
+	st_host_free(host);
+}
+
 /* The kick timer wakes the one idle vcpu whose CR6 takes the ISC. */
 static void case_kick_timer(void)
 {
@@ -758,11 +862,14 @@ static void case_kick_timer(void)
 	CHECK_EQ(gib_kick_one_vcpu(&tg->gi, 0x10), 1);
 	CHECK(!gib_vcpu_runnable(v1));
 	atomic_set(&tg->v[1].woken, 0);
+	atomic_set(&tg->v[1].woken_hardirq, 0);
 
 	/* The machine alerts; the GAL schedules the kick timer. */
 	CHECK_EQ(gib_soft_raise_ai(&tg->gi, 3, &res), 0);
 	CHECK(res.linked && res.gal);
 	CHECK(WAIT_FOR(atomic_read(&tg->v[1].woken) >= 1, 5000));
+	/* By the timer in hard irq, even on PREEMPT_RT (HRTIMER_MODE_REL_HARD). */
+	CHECK_EQ(atomic_read(&tg->v[1].woken_hardirq), 1);
 	/* Kicked and not yet running: the timer does not wake it again. */
 	usleep_range(5000, 6000);
 	CHECK_EQ(atomic_read(&tg->v[1].woken), 1);
@@ -850,8 +957,12 @@ static void case_destroy_linked(void)
 		kfree(d);
 		goto out;
 	}
+	/* The device goes first (destroy refuses while registered). */
+	CHECK_EQ(gib_gisc_unregister(&tg->gi, 1), 0);
 	d->gi = &tg->gi;
 	init_completion(&d->done);
+	atomic_set(&st_unlinked, 0);
+	atomic_set(&st_unlinked_irqs_on, 0);
 	k = kthread_run(st_destroy_fn, d, "gib_st_destroy");
 	if (!CHECK(!IS_ERR(k))) {
 		kfree(d);
@@ -862,8 +973,11 @@ static void case_destroy_linked(void)
 		       st_case);
 		return;
 	}
-	CHECK_EQ(d->rc, 1);
+	CHECK_EQ(d->rc, 0);
 	kfree(d);
+	/* Destroy processed the list itself, in a kthread: with irqs off. */
+	CHECK(atomic_read(&st_unlinked) >= 1);
+	CHECK_EQ(atomic_read(&st_unlinked_irqs_on), 0);
 	CHECK(!gib_guest_gisa(&tg->gi));
 	CHECK_EQ(st_origin(host), GIB_NULL_GISA_ADDR);
 	CHECK_EQ(host->nr_gisas, 0);
@@ -922,8 +1036,9 @@ static int st_vcpu_fn(void *arg)
 		rc = gib_vcpu_prepare_wait(v);
 		rcu_read_unlock();
 		if (rc == 0) {
-			wait_event_interruptible(tv->wq, st_vcpu_runnable(v) ||
-						 kthread_should_stop());
+			/* As KVM's vcpu halt: one waiter, raw-lock wake-ups. */
+			rcuwait_wait_event(&tv->wait, st_vcpu_runnable(v) ||
+					   kthread_should_stop(), TASK_INTERRUPTIBLE);
 			gib_vcpu_end_wait(v);
 		}
 		cond_resched();
@@ -1060,8 +1175,10 @@ static void case_stress(void)
 	/* Flood, then destroy every GISA under the pushers' feet. */
 	WRITE_ONCE(s->flood, true);
 	msleep(50);
-	for (i = 0; i < ST_GUESTS; i++)
-		CHECK(gib_gisa_destroy(&s->tg[i]->gi) >= 0);
+	for (i = 0; i < ST_GUESTS; i++) {
+		st_unregister_all(&s->tg[i]->gi);
+		CHECK_EQ(gib_gisa_destroy(&s->tg[i]->gi), 0);
+	}
 	for (i = 0; i < ST_PUSHERS; i++)
 		if (p[i].task)
 			CHECK(WAIT_FOR(completion_done(&p[i].flooded), 5000));
@@ -1151,7 +1268,7 @@ static void case_caller_gisa(void)
 	CHECK_EQ(gib_gisa_init_at(&tg->gi, &p->gisa), -EALREADY);
 	for (i = 0; i < 2; i++) {
 		tg->v[i].tg = tg;
-		init_waitqueue_head(&tg->v[i].wq);
+		rcuwait_init(&tg->v[i].wait);
 		CHECK_EQ(gib_vcpu_add(&tg->gi, &tg->v[i].vcpu, i * 7 + 1, &tg->v[i]), i);
 	}
 	tg->nr_vcpus = 2;
@@ -1201,6 +1318,7 @@ static const struct {
 	{ "forward_event", case_forward_event },
 	{ "gib_init_unwind", case_gib_init_unwind },
 	{ "alert_list", case_alert_list },
+	{ "alert_list_v2", case_alert_list_v2 },
 	{ "kick_timer", case_kick_timer },
 	{ "destroy_linked", case_destroy_linked },
 	{ "caller_gisa", case_caller_gisa },

@@ -441,7 +441,7 @@ static bool m_timer_cb(unsigned int g)
 	}
 	ev_push(&ev_model[g], (struct ev){ .kind = EV_KICK_TIMER, .value = pending });
 	if (!pending) {
-		mg->iam = mg->mask;
+		mg->iam |= mg->mask;	/* a restore only adds bits */
 		return false;
 	}
 	m_kick_one(g, pending);
@@ -495,9 +495,11 @@ static void m_gisa_created(unsigned int g)
 static int m_gisa_destroy(unsigned int g, bool disable)
 {
 	struct mguest *mg = &M.g[g];
-	int warned = mg->mask != 0;
 	unsigned int i;
 
+	/* GISCs registered: devices still designate it; refused, unchanged. */
+	if (mg->mask)
+		return -EBUSY;
 	if (disable)
 		for (i = 0; i < mg->nv; i++)
 			mg->v[i].gd = 0;
@@ -511,7 +513,7 @@ static int m_gisa_destroy(unsigned int g, bool disable)
 	mg->gisa = false;
 	M.nr_gisas--;
 	m_drop(g, 0xff, &M.dropped_destroy);
-	return warned;
+	return 0;
 }
 
 /* Spec section 4 on the model; returns the expected rc and result. */
@@ -771,12 +773,46 @@ static void op_guest_create(struct in *in)
 		guest_init(g);
 }
 
+/* gib_gisc_unregister() of @isc on guest @g, checked against the model. */
+static void gisc_unregister(unsigned int g, unsigned int isc)
+{
+	struct mguest *mg = &M.g[g];
+	int want = 0;
+
+	if (!mg->live) {
+		CHECK_EQ(gib_gisc_unregister(NULL, isc), -EINVAL);
+		return;
+	}
+	if (!mg->gisa) {
+		want = -ENODEV;
+	} else if (isc > 7) {
+		want = -ERANGE;
+	} else if (!mg->refs[isc]) {
+		want = -EINVAL;
+	} else if (--mg->refs[isc] == 0) {
+		mg->mask &= (uint8_t)~bit(isc);
+		mg->owed[isc] = false;	/* no longer alerted: no promise */
+		if (!mg->linked)
+			mg->iam = mg->mask;
+	}
+	CHECK_EQ(gib_gisc_unregister(&W.g[g].gi, isc), want);
+}
+
 static void guest_destroy(unsigned int g)
 {
 	struct mguest *mg = &M.g[g];
 
+	if (mg->gisa && mg->mask) {
+		unsigned int isc;
+
+		/* Refused while GISCs are registered; the teardown drops them. */
+		CHECK_EQ(gib_guest_destroy(&W.g[g].gi), -EBUSY);
+		for (isc = 0; isc < NISCS; isc++)
+			while (mg->refs[isc])
+				gisc_unregister(g, isc);
+	}
 	if (mg->gisa)
-		m_gisa_destroy(g, false);
+		CHECK_EQ(m_gisa_destroy(g, false), 0);
 	mg->tq = false;
 	CHECK_EQ(gib_guest_destroy(&W.g[g].gi), 0);
 	/* The caller frees the guest; a zeroed slot stands for that here. */
@@ -873,26 +909,8 @@ static void op_gisc_register(struct in *in)
 static void op_gisc_unregister(struct in *in)
 {
 	unsigned int g = pick_guest(in), isc = pick_isc(in);
-	struct mguest *mg = &M.g[g];
-	int want = 0;
 
-	if (!mg->live) {
-		CHECK_EQ(gib_gisc_unregister(NULL, isc), -EINVAL);
-		return;
-	}
-	if (!mg->gisa) {
-		want = -ENODEV;
-	} else if (isc > 7) {
-		want = -ERANGE;
-	} else if (!mg->refs[isc]) {
-		want = -EINVAL;
-	} else if (--mg->refs[isc] == 0) {
-		mg->mask &= (uint8_t)~bit(isc);
-		mg->owed[isc] = false;	/* no longer alerted: no promise */
-		if (!mg->linked)
-			mg->iam = mg->mask;
-	}
-	CHECK_EQ(gib_gisc_unregister(&W.g[g].gi, isc), want);
+	gisc_unregister(g, isc);
 }
 
 static void op_set_iam(struct in *in)
@@ -1158,7 +1176,7 @@ static int prepare_wait(unsigned int g, unsigned int i)
 			if (pending & cr6_mask(mv->cr6))
 				want = 1;
 			else if (!pending)
-				mg->iam = mg->mask;
+				mg->iam |= mg->mask;
 		}
 		if (!want) {
 			mg->last_sleep = i;
@@ -1322,7 +1340,7 @@ static void op_gisa_word(struct in *in)
 	case 6:
 		want = mg->ipm & mg->mask;
 		if (!want)
-			mg->iam = mg->mask;
+			mg->iam |= mg->mask;
 		CHECK_EQ(gib_gisa_get_ipm_or_restore_iam(gisa, &W.g[g].gi.alert.mask), want);
 		break;
 	default:

@@ -5,7 +5,7 @@
  * destroyed and created again under the pushers' feet. Counts every AI.
  *
  *   stress [--ais N] [--seconds S] [--threads P] [--guests G] [--vcpus V]
- *          [--churn K] [--pace Y] [--drain-seconds D]
+ *          [--churn K] [--pace Y] [--drain-seconds D] [--cut two-phase|v2]
  *
  * Threads: P pushers (default: online CPUs + 1), one host thread that takes
  * the deferred GAL interruptions and processes the alert list, the real
@@ -272,16 +272,19 @@ static void guest_destroy(unsigned int slot, unsigned int how)
 	int rc;
 
 	__atomic_store_n(&table[slot], NULL, __ATOMIC_RELEASE);
-	if (how % 3 == 1)
-		for (isc = 0; isc < NISCS; isc++) {
-			rc = gib_gisc_unregister(&g->gi, isc);
-			if (rc)
-				error("gib_gisc_unregister", rc);
-		}
+	/* Still registered: both destroys refuse, nothing changed. */
+	if (how % 3 == 0 && (rc = gib_gisa_destroy(&g->gi)) != -EBUSY)
+		error("gib_gisa_destroy (registered)", rc);
+	if (how % 3 == 2 && (rc = gib_guest_destroy(&g->gi)) != -EBUSY)
+		error("gib_guest_destroy (registered)", rc);
+	for (isc = 0; isc < NISCS; isc++) {
+		rc = gib_gisc_unregister(&g->gi, isc);
+		if (rc)
+			error("gib_gisc_unregister", rc);
+	}
 	if (how % 3 != 2) {
-		/* 1 means "GISCs were still registered": destroyed all the same. */
 		rc = gib_gisa_destroy(&g->gi);
-		if (rc != (how % 3 == 1 ? 0 : 1))
+		if (rc)
 			error("gib_gisa_destroy", rc);
 	}
 	rc = gib_guest_destroy(&g->gi);
@@ -466,7 +469,7 @@ static uint64_t drain_live(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: stress [--ais N] [--seconds S] [--threads P] [--guests G] "
-		"[--vcpus V] [--churn K] [--pace Y] [--drain-seconds D]\n");
+		"[--vcpus V] [--churn K] [--pace Y] [--drain-seconds D] [--cut two-phase|v2]\n");
 	exit(2);
 }
 
@@ -498,6 +501,10 @@ static void parse(int argc, char **argv)
 			opt.pace = strtoull(v, NULL, 0);
 		else if (!strcmp(a, "--drain-seconds"))
 			opt.drain_seconds = strtod(v, NULL);
+		else if (!strcmp(a, "--cut") && !strcmp(v, "two-phase"))
+			host.cut_policy = GIB_CUT_TWO_PHASE;
+		else if (!strcmp(a, "--cut") && !strcmp(v, "v2"))
+			host.cut_policy = GIB_CUT_V2;
 		else
 			usage();
 	}
@@ -587,8 +594,9 @@ int main(int argc, char **argv)
 	free(p);
 
 	secs = (double)(t1 - t0) / 1e9;
-	printf("stress: %u pushers, %u guests x %u vcpus, %llu churns, %.2f s pushing: "
-	       "%.0f AIs/s\n", opt.threads, opt.guests, opt.vcpus,
+	printf("stress: %s cut, %u pushers, %u guests x %u vcpus, %llu churns, %.2f s pushing: "
+	       "%.0f AIs/s\n", host.cut_policy == GIB_CUT_V2 ? "v2" : "two-phase",
+	       opt.threads, opt.guests, opt.vcpus,
 	       (unsigned long long)churns, secs, (double)raised / (secs > 0 ? secs : 1));
 	printf("stress: machine: %llu in SIE, %llu taken by other, %llu linked (%llu with GAL), "
 	       "%llu pending; %llu refused (no GISA)\n",

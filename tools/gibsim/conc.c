@@ -87,7 +87,7 @@ static bool draining(struct sim *s)
 
 static void vtr(struct sim *s, struct sim_vcpu *sv, char ph, const char *name)
 {
-	sim_trace_ev(s->trace, conc_now(s), ph, sv->g->idx + 1, sv->idx + 1, name, NULL);
+	sim_trace_ev(s->trace, conc_now, s, ph, sv->g->idx + 1, sv->idx + 1, name, NULL);
 }
 
 /* The core's wake_vcpu: runs on the clock's thread or a device thread. */
@@ -109,10 +109,27 @@ static void conc_drained(struct sim *s)
 	pthread_mutex_unlock(&c->mx);
 }
 
+/*
+ * --walk-ns: whichever thread processes the alert list spends that long on
+ * each GISA it unlinks (a busy wait: the processing CPU is busy), while the
+ * device and vcpu threads run on.
+ */
+static void conc_unlinked(struct sim *s)
+{
+	uint64_t until;
+
+	if (!s->o->walk_ns)
+		return;
+	until = mono_ns() + s->o->walk_ns;
+	while (mono_ns() < until)
+		;
+}
+
 static const struct sim_engine_ops conc_ops = {
 	.now = conc_now,
 	.wake = conc_wake,
 	.drained = conc_drained,
+	.unlinked = conc_unlinked,
 };
 
 static void start_drain(struct sim *s)

@@ -33,6 +33,7 @@ struct det {
 	struct sim_prng r;
 	uint64_t *burst_left;
 	bool gal_queued;
+	bool in_gal;
 	bool done;
 	uint64_t drain_start;
 	uint64_t steps;
@@ -60,7 +61,7 @@ static uint32_t vid(struct sim_vcpu *sv)
 
 static void vtr(struct sim *s, struct sim_vcpu *sv, char ph, const char *name)
 {
-	sim_trace_ev(s->trace, det_now(s), ph, sv->g->idx + 1, sv->idx + 1, name, NULL);
+	sim_trace_ev(s->trace, det_now, s, ph, sv->g->idx + 1, sv->idx + 1, name, NULL);
 }
 
 /* A new state: earlier events of this vcpu are stale from now on. */
@@ -167,10 +168,62 @@ static void det_drained(struct sim *s)
 	D(s)->done = true;
 }
 
+static void dispatch(struct sim *s, const struct sim_ev *e);
+
+/* Host events that wait while the host walks a cut (det_unlinked()). */
+#define HELD_MAX 64
+
+/*
+ * --walk-ns: the host spends that long on each GISA its GAL processing
+ * unlinks. Meanwhile time moves on for everything else: device arrivals,
+ * vcpus and kick timers run (on other CPUs, as it were) between two unlinks
+ * of the cut, so the machine links GISAs while the host holds the list.
+ * The host's own events (GAL, life cycle) wait until the walk is over.
+ */
+static void det_unlinked(struct sim *s)
+{
+	struct det *d = D(s);
+	struct sim_ev held[HELD_MAX];
+	unsigned int n = 0;
+	uint64_t until;
+
+	if (!d->in_gal || !s->o->walk_ns)
+		return;
+	d->in_gal = false;	/* events run here are not the host's walk */
+	until = det_now(s) + s->o->walk_ns;
+	for (;;) {
+		uint64_t te = 0, tt = 0;
+		bool have_e = sim_evq_peek(&d->q, &te) && te <= until;
+		bool have_t = gib_us_clock_next_expiry(s->clock, &tt) == 0 && tt <= until;
+		struct sim_ev e;
+
+		if (d->done || (!have_e && !have_t))
+			break;
+		if (have_t && (!have_e || tt <= te)) {
+			gib_us_clock_run_until(s->clock, tt);
+			continue;
+		}
+		gib_us_clock_run_until(s->clock, te);
+		e = sim_evq_pop(&d->q);
+		if (e.type == EV_GAL || e.type == EV_CYCLE_END) {
+			held[n++] = e;
+			if (n == HELD_MAX)
+				break;
+			continue;
+		}
+		dispatch(s, &e);
+	}
+	gib_us_clock_run_until(s->clock, until);
+	while (n--)
+		sim_evq_push(&d->q, held[n].t, held[n].type, held[n].a, held[n].epoch);
+	d->in_gal = true;
+}
+
 static const struct sim_engine_ops det_ops = {
 	.now = det_now,
 	.wake = det_wake,
 	.drained = det_drained,
+	.unlinked = det_unlinked,
 };
 
 static void start_drain(struct sim *s)
@@ -235,7 +288,9 @@ static void on_gal(struct sim *s)
 			}
 		}
 	}
+	d->in_gal = true;
 	sim_gal_handle(s);
+	d->in_gal = false;
 	/* A GAL that the re-signal raised is the host's next one. */
 	if (gal)
 		queue_gal(s);

@@ -26,7 +26,7 @@ static void tr(struct sim *s, unsigned int pid, unsigned int tid, char ph, const
 		vsnprintf(args, sizeof(args), fmt, ap);
 		va_end(ap);
 	}
-	sim_trace_ev(s->trace, s->ops->now(s), ph, pid, tid, name, fmt ? args : NULL);
+	sim_trace_ev(s->trace, s->ops->now, s, ph, pid, tid, name, fmt ? args : NULL);
 }
 
 static struct sim_guest *guest_of(struct gib_guest *gi)
@@ -82,6 +82,8 @@ static void on_unlink(void *priv, struct gib_guest *gi)
 	struct sim *s = priv;
 
 	tr(s, guest_of(gi)->idx + 1, SIM_TRACE_GISA, 'i', "unlink", NULL);
+	if (s->ops->unlinked)
+		s->ops->unlinked(s);
 }
 
 static void on_kick_timer(void *priv, struct gib_guest *gi, int pending)
@@ -103,7 +105,17 @@ static void on_kick_vcpu(void *priv, struct gib_guest *gi, struct gib_vcpu *vcpu
 	tr(s, guest_of(gi)->idx + 1, vcpu->idx + 1, 'i', woken ? "kick" : "kick_skipped", NULL);
 }
 
+static void on_cut_cas(void *priv, struct gib_host *host, uint32_t seen)
+{
+	struct sim *s = priv;
+
+	(void)host;
+	(void)seen;
+	sim_inc(&s->st.cut_cas, 1);
+}
+
 static const struct gib_trace_ops trace_ops = {
+	.cut_cas = on_cut_cas,
 	.cut = on_cut,
 	.cut_done = on_cut_done,
 	.unlink = on_unlink,
@@ -338,6 +350,7 @@ int sim_build(struct sim *s, struct gib_us_clock *clock)
 		return fail("gib_us_host_attach", rc);
 	s->host.trace = &trace_ops;
 	s->host.trace_priv = s;
+	s->host.cut_policy = o->cut == SIM_CUT_V2 ? GIB_CUT_V2 : GIB_CUT_TWO_PHASE;
 	rc = gib_init(&s->host, GIB_GAL_ISC);
 	if (rc)
 		return fail("gib_init", rc);
@@ -599,13 +612,22 @@ struct sim_guest *sim_cycle_target(struct sim *s)
 
 void sim_cycle_begin(struct sim *s, struct sim_guest *g)
 {
-	unregister_gisc(g);
+	/* A device that keeps its registration registers again at the end. */
+	if (!s->o->cycle_keep_gisc)
+		unregister_gisc(g);
 	if (s->o->cycle == SIM_CYCLE_DISABLE) {
-		gib_gisa_disable(&g->gi);
+		/* A library that refuses while GISCs are registered: let go first. */
+		if (gib_gisa_disable(&g->gi) == -EBUSY) {
+			unregister_gisc(g);
+			gib_gisa_disable(&g->gi);
+		}
 		sim_inc(&s->st.gisa_disables, 1);
 		tr(s, g->idx + 1, SIM_TRACE_GISA, 'i', "gisa_disable", NULL);
 	} else {
-		gib_gisa_destroy(&g->gi);
+		if (gib_gisa_destroy(&g->gi) == -EBUSY) {
+			unregister_gisc(g);
+			gib_gisa_destroy(&g->gi);
+		}
 		sim_inc(&s->st.gisa_destroys, 1);
 		tr(s, g->idx + 1, SIM_TRACE_GISA, 'i', "gisa_destroy", NULL);
 	}

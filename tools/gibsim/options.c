@@ -33,6 +33,7 @@ static const char *const engines[] = { "deterministic", "concurrent", NULL };
 static const char *const cr6s[] = { "all", "split", "random", NULL };
 static const char *const floats[] = { "idle-first", "last-sleeper", "mixed", NULL };
 static const char *const gals[] = { "direct", "deferred", NULL };
+static const char *const cuts[] = { "two-phase", "v2", "both", NULL };
 static const char *const cycles[] = { "none", "destroy", "disable", NULL };
 static const char *const idss[] = { "dense", "sparse", NULL };
 
@@ -73,11 +74,17 @@ static const struct opt_def defs[] = {
 	{ "gal", OPT_CHOICE, O(gal), 0, 0, gals, "GAL delivery to the host" },
 	{ "gal-ns", OPT_U64, O(gal_ns), 0, 1000000000, NULL,
 	  "deferred GAL latency (deterministic)" },
+	{ "cut", OPT_CHOICE, O(cut), 0, 0, cuts,
+	  "alert-list cut policy (both: one run each, same seed, side by side)" },
+	{ "walk-ns", OPT_U64, O(walk_ns), 0, 1000000, NULL,
+	  "host time per GISA a GAL's processing unlinks, while the rest runs on" },
 	{ "cycle", OPT_CHOICE, O(cycle), 0, 0, cycles, "GISA life-cycle events" },
 	{ "cycle-every", OPT_U64, O(cycle_every), 1, 1000000000, NULL,
 	  "a life-cycle event every Nth GAL interruption" },
 	{ "cycle-window-ns", OPT_U64, O(cycle_window_ns), 0, 1000000000, NULL,
 	  "how long a disabled GISA stays off" },
+	{ "cycle-keep-gisc", OPT_FLAG, O(cycle_keep_gisc), 0, 0, NULL,
+	  "devices keep their GISC registrations across a cycle and register again after it" },
 	{ "threads", OPT_UINT, O(threads), 1, 64, NULL, "device threads (concurrent)" },
 	{ "drain-ns", OPT_U64, O(drain_ns), 0, NS_MAX, NULL,
 	  "longest drain after the last AI (0: 100 ms simulated, 10 s real)" },
@@ -256,7 +263,8 @@ static void usage(void)
 		printf("  --%-16s %-30s %s\n", d->name, ch, d->help);
 	}
 	printf("  --%-16s %-30s %s\n", "list-scenarios", "", "list the scenarios and exit");
-	printf("  --%-16s %-30s %s\n", "help", "", "this text");
+	printf("  --%-16s %-30s %s\n", "help, -h", "", "this text");
+	printf("  --%-16s %-30s %s\n", "version", "", "print gibsim's (libgib's) version");
 }
 
 static const struct opt_def *find_def(const char *name, size_t len)
@@ -278,6 +286,10 @@ static int next_opt(int argc, char **argv, int i, const struct opt_def **d,
 
 	*d = NULL;
 	*arg = NULL;
+	if (!strcmp(a, "-h")) {
+		*help = 1;
+		return i + 1;
+	}
 	if (strncmp(a, "--", 2)) {
 		fprintf(stderr, "gibsim: unexpected argument '%s' (options start with --)\n", a);
 		return -1;
@@ -291,6 +303,10 @@ static int next_opt(int argc, char **argv, int i, const struct opt_def **d,
 	}
 	if (!eq && !strcmp(a, "help")) {
 		*help = 1;
+		return i + 1;
+	}
+	if (!eq && !strcmp(a, "version")) {
+		*help = *help ? *help : 2;
 		return i + 1;
 	}
 	*d = find_def(a, len);
@@ -318,6 +334,31 @@ static int next_opt(int argc, char **argv, int i, const struct opt_def **d,
 	return i + 2;
 }
 
+/* An option the command line named (not a scenario's value). */
+static bool given(const bool *set, const char *name)
+{
+	return set[find_def(name, strlen(name)) - defs];
+}
+
+/* Options that would be silently ignored in the chosen engine or mode. */
+static int unused_check(const struct sim_opts *o, const bool *set)
+{
+	if (given(set, "threads") && o->engine != SIM_CONCURRENT) {
+		fprintf(stderr, "gibsim: --threads: applies to the concurrent engine only\n");
+		return -1;
+	}
+	if (given(set, "wake-ns") && o->engine != SIM_DETERMINISTIC) {
+		fprintf(stderr, "gibsim: --wake-ns: applies to the deterministic engine only\n");
+		return -1;
+	}
+	if (given(set, "gal-ns") && (o->engine != SIM_DETERMINISTIC || o->gal != SIM_GAL_DEFERRED)) {
+		fprintf(stderr, "gibsim: --gal-ns: applies to the deterministic engine with "
+			"--gal deferred only\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* What no single option's range can say. */
 static int cross_check(const struct sim_opts *o)
 {
@@ -342,6 +383,16 @@ static int cross_check(const struct sim_opts *o)
 			"gibsim: --ais: expected 1..10000000000 when --duration-ns is 0\n");
 		return -1;
 	}
+	if (o->walk_ns && o->engine == SIM_DETERMINISTIC && o->gal != SIM_GAL_DEFERRED) {
+		/* Simulated busy time needs a host that handles GALs apart from pushes. */
+		fprintf(stderr, "gibsim: --walk-ns: expected 0 unless --gal is deferred with the "
+			"deterministic engine\n");
+		return -1;
+	}
+	if (o->cut == SIM_CUT_BOTH && o->trace_path) {
+		fprintf(stderr, "gibsim: --trace: expected --cut two-phase or v2 (one run)\n");
+		return -1;
+	}
 	if (o->cycle != SIM_CYCLE_NONE && o->gal != SIM_GAL_DEFERRED) {
 		/* Life-cycle events run before the host handles a deferred GAL. */
 		fprintf(stderr, "gibsim: --cycle: expected none unless --gal is deferred\n");
@@ -355,6 +406,7 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, bool *list)
 	const struct sim_scenario *sc;
 	const struct opt_def *d;
 	const char *arg, *name = "mixed";
+	bool set[NR_DEFS] = { false };
 	int i, help = 0;
 
 	*list = false;
@@ -366,8 +418,12 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, bool *list)
 		if (d && !strcmp(d->name, "scenario"))
 			name = arg;
 	}
-	if (help) {
+	if (help == 1) {
 		usage();
+		return 1;
+	}
+	if (help == 2) {
+		printf("gibsim (libgib) %s\n", GIB_VERSION);
 		return 1;
 	}
 	sc = sim_scenario_find(name);
@@ -387,6 +443,8 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, bool *list)
 			bad(d, arg);
 			return -1;
 		}
+		if (d)
+			set[d - defs] = true;
 	}
 	if (*list)
 		return 0;
@@ -399,7 +457,7 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, bool *list)
 		o->drain_ns = o->engine == SIM_DETERMINISTIC ? 100000000ull : 10000000000ull;
 	if (!o->stall_ns)
 		o->stall_ns = o->engine == SIM_DETERMINISTIC ? 50000000ull : 10000000000ull;
-	return cross_check(o);
+	return unused_check(o, set) ? -1 : cross_check(o);
 }
 
 char *sim_isc_list_str(const struct sim_opts *o, char *buf)

@@ -45,6 +45,13 @@ enum sim_cycle {
 	SIM_CYCLE_DISABLE = 2,	/* disable it, run a window without GISA, enable */
 };
 
+/** enum sim_cut - the host's alert-list cut policy (enum gib_cut_policy) */
+enum sim_cut {
+	SIM_CUT_TWO_PHASE = 0,	/* the landed cut */
+	SIM_CUT_V2 = 1,		/* the v2 series' CAS cut */
+	SIM_CUT_BOTH = 2,	/* two runs on the same seed, side by side */
+};
+
 /**
  * struct sim_opts - everything a run depends on
  *
@@ -78,9 +85,12 @@ struct sim_opts {
 	uint64_t idle_ns;		/* mean own-work wake of a waiting vcpu, 0: never */
 	enum sim_gal gal;
 	uint64_t gal_ns;
+	enum sim_cut cut;
+	uint64_t walk_ns;		/* host time per GISA unlinked by a GAL (deterministic) */
 	enum sim_cycle cycle;
 	uint64_t cycle_every;		/* every Nth GAL interruption */
 	uint64_t cycle_window_ns;
+	bool cycle_keep_gisc;		/* devices keep GISCs across a cycle, register again */
 	unsigned int threads;
 	uint64_t drain_ns;
 	uint64_t stall_ns;

@@ -13,6 +13,8 @@
 static const double quantiles[] = { 0.5, 0.9, 0.99, 0.999 };
 static const char *const qnames[] = { "p50", "p90", "p99", "p99.9" };
 
+static const char *cut_name(const struct sim_opts *o);
+
 static const char *engine_name(const struct sim_opts *o)
 {
 	return o->engine == SIM_DETERMINISTIC ? "deterministic" : "concurrent";
@@ -40,8 +42,8 @@ static void text(const struct sim *s, const struct sim_result *r)
 	unsigned int i;
 	double per_cut = st->cuts_nonempty ? (double)st->unlinked / (double)st->cuts_nonempty : 0;
 
-	printf("gibsim: scenario %s, %s engine, seed %llu\n", o->scenario, engine_name(o),
-	       (unsigned long long)o->seed);
+	printf("gibsim: scenario %s, %s engine, seed %llu, %s cut\n", o->scenario,
+	       engine_name(o), (unsigned long long)o->seed, cut_name(o));
 	printf("  %u guests x %u vcpus (%u stopped), %u devices on ISCs %s, %s %s\n", o->guests,
 	       o->vcpus, o->stopped, o->guests * o->devices, sim_isc_list_str(o, isc),
 	       dur(st->sim_ns, b1, sizeof(b1)),
@@ -68,6 +70,9 @@ static void text(const struct sim *s, const struct sim_result *r)
 	printf("alert-list cuts         %12llu  (%llu non-empty; GISAs per cut: mean %.2f, max %llu)\n",
 	       (unsigned long long)st->cuts, (unsigned long long)st->cuts_nonempty, per_cut,
 	       (unsigned long long)st->max_per_cut);
+	if (o->cut == SIM_CUT_V2)
+		printf("  v2 CAS attempts       %12llu  (retries: a link landed between read and CAS)\n",
+		       (unsigned long long)st->cut_cas);
 	printf("kicks                   %12llu  (skipped, already kicked: %llu)\n",
 	       (unsigned long long)st->kicks, (unsigned long long)st->kicks_already);
 	printf("wake-ups                %12llu  (spurious %llu; own work %llu)\n",
@@ -103,21 +108,28 @@ static void text(const struct sim *s, const struct sim_result *r)
 		printf("result: OK, 0 lost\n");
 }
 
-static void json(const struct sim *s, const struct sim_result *r)
+static const char *cut_name(const struct sim_opts *o)
+{
+	return o->cut == SIM_CUT_V2 ? "v2" : "two-phase";
+}
+
+/* The keys of one run, each line indented by @in. */
+static void json_body(const struct sim *s, const struct sim_result *r, const char *in)
 {
 	const struct sim_opts *o = s->o;
 	const struct sim_stats *st = &s->st;
 	char isc[24];
 	unsigned int i;
 
-#define U(k, v) printf("  \"%s\": %llu,\n", k, (unsigned long long)(v))
-	printf("{\n");
-	printf("  \"scenario\": \"%s\",\n  \"engine\": \"%s\",\n", o->scenario, engine_name(o));
+#define U(k, v) printf("%s  \"%s\": %llu,\n", in, k, (unsigned long long)(v))
+	printf("%s  \"scenario\": \"%s\",\n%s  \"engine\": \"%s\",\n", in, o->scenario, in,
+	       engine_name(o));
+	printf("%s  \"cut_policy\": \"%s\",\n", in, cut_name(o));
 	U("seed", o->seed);
 	U("guests", o->guests);
 	U("vcpus", o->vcpus);
 	U("devices", o->guests * o->devices);
-	printf("  \"iscs\": \"%s\",\n", sim_isc_list_str(o, isc));
+	printf("%s  \"iscs\": \"%s\",\n", in, sim_isc_list_str(o, isc));
 	U("time_ns", st->sim_ns);
 	U("drain_ns", st->drain_ns);
 	U("ai_raise", st->raised);
@@ -145,6 +157,7 @@ static void json(const struct sim *s, const struct sim_result *r)
 	U("cuts_nonempty", st->cuts_nonempty);
 	U("unlink", st->unlinked);
 	U("max_gisas_per_cut", st->max_per_cut);
+	U("cut_cas", st->cut_cas);
 	U("kick", st->kicks);
 	U("kick_skipped", st->kicks_already);
 	U("wake_calls", st->wake_calls);
@@ -162,15 +175,22 @@ static void json(const struct sim *s, const struct sim_result *r)
 	U("gisa_disable", st->gisa_disables);
 	U("resignal", st->resignals);
 	U("validity_intercept", st->validity_intercepts);
-	printf("  \"latency_ns\": {");
+	printf("%s  \"latency_ns\": {", in);
 	for (i = 0; i < 4; i++)
 		printf("\"%s\": %llu, ", qnames[i],
 		       (unsigned long long)sim_hist_quantile(&st->lat, quantiles[i]));
 	printf("\"max\": %llu, \"count\": %llu},\n", (unsigned long long)st->lat.max,
 	       (unsigned long long)st->lat.n);
-	printf("  \"stalled\": %s,\n", r->stalled ? "true" : "false");
-	printf("  \"result\": \"%s\"\n}\n", r->stalled ? "stalled" : r->lost ? "lost" : "ok");
+	printf("%s  \"stalled\": %s,\n", in, r->stalled ? "true" : "false");
+	printf("%s  \"result\": \"%s\"\n", in, r->stalled ? "stalled" : r->lost ? "lost" : "ok");
 #undef U
+}
+
+static void json(const struct sim *s, const struct sim_result *r)
+{
+	printf("{\n");
+	json_body(s, r, "");
+	printf("}\n");
 }
 
 void sim_report(const struct sim *s, const struct sim_result *r, bool as_json)
@@ -218,4 +238,89 @@ void sim_progress(struct sim *s, uint64_t t_ns, bool final)
 		(unsigned long long)__atomic_load_n(&s->st.raised, __ATOMIC_RELAXED),
 		(unsigned long long)__atomic_load_n(&s->outstanding, __ATOMIC_RELAXED),
 		__atomic_load_n(&s->draining, __ATOMIC_RELAXED) ? ", draining" : "");
+}
+
+/* GAL interruptions per machine AI, 0 without any. */
+static double gal_per_ai(const struct sim_stats *st)
+{
+	return st->raised_machine ? (double)st->gal_raised / (double)st->raised_machine : 0;
+}
+
+static double gisas_per_cut(const struct sim_stats *st)
+{
+	return st->cuts_nonempty ? (double)st->unlinked / (double)st->cuts_nonempty : 0;
+}
+
+static void contrast_text(const struct sim *s, const struct sim_result *r)
+{
+	const struct sim_stats *a = &s[0].st, *b = &s[1].st;
+	char b1[32], b2[32];
+	unsigned int i;
+
+#define ROW(name, fmt, va, vb) printf("%-26s " fmt "  " fmt "\n", name, va, vb)
+#define ROWU(name, f) ROW(name, "%14llu", (unsigned long long)a->f, (unsigned long long)b->f)
+	printf("gibsim: scenario %s, %s engine, seed %llu: both cut policies, same workload\n",
+	       s->o->scenario, engine_name(s->o), (unsigned long long)s->o->seed);
+	printf("  %u guests x %u vcpus, %u devices, walk %llu ns per unlinked GISA\n\n",
+	       s->o->guests, s->o->vcpus, s->o->guests * s->o->devices,
+	       (unsigned long long)s->o->walk_ns);
+	printf("%-26s %14s  %14s\n", "", "two-phase", "v2");
+	ROWU("AIs raised by the machine", raised_machine);
+	ROW("  lost", "%14llu", (unsigned long long)r[0].lost, (unsigned long long)r[1].lost);
+	ROWU("GAL interrupts", gal_raised);
+	ROW("GAL interrupts per AI", "%14.4f", gal_per_ai(a), gal_per_ai(b));
+	ROWU("GAL handler calls", gal_handled);
+	ROWU("alert-list cuts", cuts);
+	ROWU("  non-empty", cuts_nonempty);
+	ROWU("  CAS attempts (v2)", cut_cas);
+	ROWU("GISAs unlinked", unlinked);
+	ROW("GISAs per non-empty cut", "%14.2f", gisas_per_cut(a), gisas_per_cut(b));
+	ROWU("  max", max_per_cut);
+	ROWU("kicks", kicks);
+	ROWU("kick-timer runs", kick_timer_runs);
+	for (i = 0; i < 4; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "latency %s", qnames[i]);
+		ROW(name, "%14s", dur(sim_hist_quantile(&a->lat, quantiles[i]), b1, sizeof(b1)),
+		    dur(sim_hist_quantile(&b->lat, quantiles[i]), b2, sizeof(b2)));
+	}
+	ROW("latency max", "%14s", dur(a->lat.max, b1, sizeof(b1)), dur(b->lat.max, b2, sizeof(b2)));
+#undef ROWU
+#undef ROW
+	printf("\n");
+	for (i = 0; i < 2; i++)
+		printf("result %-9s %s\n", cut_name(s[i].o),
+		       r[i].stalled ? "STALLED" : r[i].lost ? "FAILED, AIs lost" : "OK, 0 lost");
+}
+
+static void contrast_json(const struct sim *s, const struct sim_result *r)
+{
+	unsigned int i;
+	bool stalled = r[0].stalled || r[1].stalled, lost = r[0].lost || r[1].lost;
+
+	printf("{\n  \"scenario\": \"%s\",\n  \"engine\": \"%s\",\n  \"seed\": %llu,\n",
+	       s->o->scenario, engine_name(s->o), (unsigned long long)s->o->seed);
+	printf("  \"cut_policy\": \"both\",\n  \"walk_ns\": %llu,\n",
+	       (unsigned long long)s->o->walk_ns);
+	printf("  \"contrast\": {\"gal_per_ai\": [%.6f, %.6f], \"gisas_per_cut\": [%.4f, %.4f]},\n",
+	       gal_per_ai(&s[0].st), gal_per_ai(&s[1].st), gisas_per_cut(&s[0].st),
+	       gisas_per_cut(&s[1].st));
+	printf("  \"runs\": [\n");
+	for (i = 0; i < 2; i++) {
+		printf("    {\n");
+		json_body(&s[i], &r[i], "    ");
+		printf("    }%s\n", i ? "" : ",");
+	}
+	printf("  ],\n  \"lost\": %llu,\n", (unsigned long long)(r[0].lost + r[1].lost));
+	printf("  \"result\": \"%s\"\n}\n", stalled ? "stalled" : lost ? "lost" : "ok");
+}
+
+void sim_report_contrast(const struct sim *s, const struct sim_result *r, bool as_json)
+{
+	if (as_json)
+		contrast_json(s, r);
+	else
+		contrast_text(s, r);
+	fflush(stdout);
 }

@@ -27,4 +27,13 @@ struct sim_result {
  */
 void sim_report(const struct sim *s, const struct sim_result *r, bool json);
 
+/**
+ * sim_report_contrast() - two runs of one workload, one per cut policy
+ * @s: the two finished simulations: two-phase, then v2 (--cut both)
+ * @r: their results
+ * @json: as JSON (the common options, a "contrast" object, then "runs":
+ *        each run's summary as sim_report() prints it) instead of text
+ */
+void sim_report_contrast(const struct sim *s, const struct sim_result *r, bool json);
+
 #endif /* GIBSIM_REPORT_H */

@@ -90,6 +90,24 @@ static void alert_storm(struct sim_opts *o)
 	o->ais = 100000;
 }
 
+/*
+ * The v2 series' cut against the landed one: an alert storm on many idle
+ * one-vcpu guests while the host takes a while per GISA it unlinks, so the
+ * machine links GISAs while the host holds the list. Both policies run on
+ * the same seed (--cut both); --cut two-phase or v2 runs one.
+ */
+static void cut_contrast(struct sim_opts *o)
+{
+	alert_storm(o);
+	o->guests = 128;
+	o->rate_ns = 400000;
+	o->run_ns = 2000;
+	o->gal_ns = 5000;
+	o->walk_ns = 1000;
+	o->ais = 100000;
+	o->cut = SIM_CUT_BOTH;
+}
+
 static void idle_by_id(struct sim_opts *o)
 {
 	o->guests = 2;
@@ -234,6 +252,27 @@ static void null_designation(struct sim_opts *o)
 	o->watchdog_s = 60;
 }
 
+/*
+ * One guest, one vcpu that wakes only when kicked, one device that keeps
+ * its GISC registration across each GISA disable/enable and registers again
+ * after it. Under Linux's rule (ref_count[] survives, the mask does not) its
+ * ISC never alerts again; docs/fidelity.md, gisc-regs-survive-reinit.
+ */
+static void regs_survive_reinit(struct sim_opts *o)
+{
+	o->guests = 1;
+	o->vcpus = 1;
+	o->devices = 1;
+	iscs(o, "3");
+	o->cycle = SIM_CYCLE_DISABLE;
+	o->cycle_every = 2;
+	o->cycle_window_ns = 50000;
+	o->cycle_keep_gisc = true;
+	o->rate_ns = 40000;
+	o->ais = 10000;
+	o->watchdog_s = 60;
+}
+
 static const struct sim_scenario scenarios[] = {
 	{ "mixed", "the default: 8 guests x 4 vcpus (one stopped), 3 ISCs, random CR6 masks, "
 	  "I/O-disabled windows, sparse ids, bursts, 25% host-injected devices, both policies",
@@ -241,6 +280,8 @@ static const struct sim_scenario scenarios[] = {
 	{ "one-vcpu", "one guest with one vcpu and two devices on one ISC", one_vcpu, NULL },
 	{ "alert-storm", "64 idle one-vcpu guests: many GISAs per alert-list cut",
 	  alert_storm, NULL },
+	{ "cut-contrast", "alert storm on 128 idle one-vcpu guests, the host busy 1 us per GISA "
+	  "it unlinks: the two-phase and the v2 cut side by side, same seed", cut_contrast, NULL },
 	{ "idle-by-id", "sparse vcpu ids (index != id): trap for an idle bitmap indexed by id",
 	  idle_by_id, NULL },
 	{ "kick-narrowing", "vcpus with disjoint CR6 masks: trap for a kick walk that narrows "
@@ -261,6 +302,9 @@ static const struct sim_scenario scenarios[] = {
 	  "for a destroy that leaves a dangling link", destroy_dangling, NULL },
 	{ "null-designation", "GISAs disabled and enabled while vcpus run: trap for a non-zero "
 	  "designation of a switched-off GISA", null_designation, NULL },
+	{ "regs-survive-reinit", "a device keeps its GISC registration across GISA "
+	  "disable/enable and registers again: an ISC that must still alert",
+	  regs_survive_reinit, NULL },
 };
 
 #define NR_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))

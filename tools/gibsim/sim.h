@@ -153,11 +153,13 @@ struct sim_guest {
  * @wake: a wake_vcpu callback for @sv (from a kick or an injection)
  * @drained: called when the last outstanding event was consumed while
  *           draining; may be NULL
+ * @unlinked: the host unlinked one GISA of a cut (--walk-ns); may be NULL
  */
 struct sim_engine_ops {
 	uint64_t (*now)(struct sim *s);
 	void (*wake)(struct sim *s, struct sim_vcpu *sv);
 	void (*drained)(struct sim *s);
+	void (*unlinked)(struct sim *s);
 };
 
 /**

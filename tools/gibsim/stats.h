@@ -44,6 +44,7 @@ struct sim_stats {
 	uint64_t raise_nodev;		/* the guest had no GISA at the time */
 	uint64_t gal_raised, gal_interrupts, gal_handled;
 	uint64_t cuts, cuts_nonempty, unlinked, max_per_cut;
+	uint64_t cut_cas;		/* CAS attempts of the v2 cut (retries: cut_cas - cuts) */
 	uint64_t kick_timer_runs, kick_timer_rearm, iam_restored;
 	uint64_t kicks, kicks_already;
 	uint64_t wake_calls, wakeups, spurious_wakeups, own_wakeups;

@@ -71,12 +71,16 @@ void sim_trace_name(struct sim_trace *t, unsigned int pid, unsigned int tid, con
 	pthread_mutex_unlock(&t->lock);
 }
 
-void sim_trace_ev(struct sim_trace *t, uint64_t ns, char ph, unsigned int pid, unsigned int tid,
-		  const char *name, const char *args)
+void sim_trace_ev(struct sim_trace *t, uint64_t (*now)(struct sim *s), struct sim *s, char ph,
+		  unsigned int pid, unsigned int tid, const char *name, const char *args)
 {
+	uint64_t ns;
+
 	if (!t)
 		return;
 	pthread_mutex_lock(&t->lock);
+	/* Stamped under the lock: the file is in time order, each track too. */
+	ns = now(s);
 	sep(t);
 	/* ts is in microseconds; three decimals keep nanoseconds exactly. */
 	fprintf(t->f, "{\"name\":\"%s\",\"ph\":\"%c\",%s\"ts\":%llu.%03llu,\"pid\":%u,\"tid\":%u",

@@ -43,10 +43,14 @@ int sim_trace_close(struct sim_trace *t);
 void sim_trace_name(struct sim_trace *t, unsigned int pid, unsigned int tid, const char *pname,
 		    const char *tname);
 
+struct sim;
+
 /**
- * sim_trace_ev() - one event
+ * sim_trace_ev() - one event, stamped now
  * @t: the writer, or NULL (then nothing happens)
- * @ns: its time
+ * @now: the engine's clock, read under the writer's lock so that the file,
+ *       and so every track, is in time order even with many threads
+ * @s: its argument
  * @ph: 'i' instant, 'B' begin, 'E' end
  * @pid: process
  * @tid: thread
@@ -55,7 +59,7 @@ void sim_trace_name(struct sim_trace *t, unsigned int pid, unsigned int tid, con
  *
  * Safe from any thread.
  */
-void sim_trace_ev(struct sim_trace *t, uint64_t ns, char ph, unsigned int pid, unsigned int tid,
-		  const char *name, const char *args);
+void sim_trace_ev(struct sim_trace *t, uint64_t (*now)(struct sim *s), struct sim *s, char ph,
+		  unsigned int pid, unsigned int tid, const char *name, const char *args);
 
 #endif /* GIBSIM_TRACE_H */

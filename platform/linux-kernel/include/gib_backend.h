@@ -13,6 +13,7 @@
  * cmpxchg64/32, xchg32      cmpxchg() / xchg()                 full (success)
  * fetch_or8 / fetch_and8    1-byte cmpxchg() loop              full
  * smp_mb / smp_rmb          smp_mb() / smp_rmb()               barrier
+ * irq_save / irq_restore    local_irq_save() / _restore()      compiler barrier
  * set_bit / clear_bit       set_bit() / clear_bit()            unordered RMW
  * test_and_{set,clear}_bit  test_and_{set,clear}_bit()         full
  * test_bit                  test_bit() (volatile read)         once
@@ -105,17 +106,17 @@ static inline void gib_pf_store_release32(u32 *p, u32 v)
 }
 
 /** gib_pf_cmpxchg64() - 64-bit compare-and-swap: cmpxchg() */
-static inline u64 gib_pf_cmpxchg64(u64 *p, u64 old, u64 new)
+static inline u64 gib_pf_cmpxchg64(u64 *p, u64 old, u64 val)
 {
 	/* Value-returning RMW: fully ordered on success, nothing on failure. */
-	return cmpxchg(p, old, new);
+	return cmpxchg(p, old, val);
 }
 
 /** gib_pf_cmpxchg32() - 32-bit compare-and-swap: cmpxchg() */
-static inline u32 gib_pf_cmpxchg32(u32 *p, u32 old, u32 new)
+static inline u32 gib_pf_cmpxchg32(u32 *p, u32 old, u32 val)
 {
 	/* Fully ordered on success, nothing on failure. */
-	return cmpxchg(p, old, new);
+	return cmpxchg(p, old, val);
 }
 
 /** gib_pf_xchg32() - 32-bit exchange: xchg() */
@@ -176,6 +177,21 @@ static inline void gib_pf_smp_rmb(void)
 static inline void gib_pf_cpu_relax(void)
 {
 	cpu_relax();
+}
+
+/** gib_pf_irq_save() - local_irq_save(): no preemption, no interrupt, even on PREEMPT_RT */
+static inline unsigned long gib_pf_irq_save(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	return flags;
+}
+
+/** gib_pf_irq_restore() - local_irq_restore() */
+static inline void gib_pf_irq_restore(unsigned long flags)
+{
+	local_irq_restore(flags);
 }
 
 /* ---- Byte order --------------------------------------------------------
@@ -276,22 +292,23 @@ static inline unsigned int gib_pf_find_next_bit(const unsigned long *addr,
 
 /**
  * struct gib_pf_lock - the core's lock: a mutex
- * @mutex: the mutex
- * @key: the lock's own lockdep class. The core nests a host's lock inside a
- *       guest's; with one class per init site (mutex_init()) lockdep would
- *       report that as recursive locking. With CONFIG_LOCKDEP the structure
- *       holding the lock must therefore be dynamically allocated (lockdep
- *       refuses dynamic keys in static memory); without it @key is empty.
+ * @mutex: the mutex. One static lockdep class for every gib_pf_lock (the
+ *         mutex_init() site in backend.c): the core never holds a host's
+ *         lock and a guest's at once (gisa_life.c counts a GISA on its host
+ *         before or after the guest's lock), so one class loses nothing, and
+ *         lockdep reports any nesting that creeps in as possible recursive
+ *         locking. The structure holding it may be static (a static
+ *         struct gib_host, as docs/kernel-port.md lays out).
  */
 struct gib_pf_lock {
 	struct mutex mutex;	/* serialises the core's life cycles */
-	struct lock_class_key key;
 };
 
 /* ---- Timer ------------------------------------------------------------- */
 
 /**
- * struct gib_pf_timer - the kick timer: an hrtimer in hard-interrupt mode
+ * struct gib_pf_timer - the kick timer: an hrtimer in hard-interrupt mode,
+ *                       even on PREEMPT_RT (why: gib_pf_timer_init())
  * @hrt: the hrtimer (CLOCK_MONOTONIC, relative)
  * @fn: the core's callback; returns the delay to run again after, in ns, or
  *      %GIB_PF_TIMER_STOP

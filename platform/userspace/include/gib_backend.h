@@ -53,6 +53,10 @@
 #endif
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- Once accesses ---------------------------------------------------- */
 
 #ifdef GIB_US_SYNC_TSAN
@@ -97,9 +101,14 @@
 /**
  * struct gib_pf_lock - the core's lock: a pthread mutex
  * @mutex: lock is an acquire, unlock a release (POSIX memory synchronisation)
+ * @owner: the holding thread, for gib_pf_lock_assert_held(); valid while
+ *         @held is set
+ * @held: set by the holder after locking, cleared before unlocking
  */
 struct gib_pf_lock {
 	pthread_mutex_t mutex;
+	pthread_t owner;
+	bool held;
 };
 
 struct gib_us_clock;
@@ -185,36 +194,36 @@ static inline void gib_pf_store_release32(uint32_t *p, uint32_t v)
 }
 
 /** gib_pf_cmpxchg64() - CAS: fully ordered on success, unordered on failure */
-static inline uint64_t gib_pf_cmpxchg64(uint64_t *p, uint64_t old, uint64_t new)
+static inline uint64_t gib_pf_cmpxchg64(uint64_t *p, uint64_t old, uint64_t val)
 {
 #ifdef GIB_US_SYNC_TSAN
 	uint64_t seen = old;
 
 	GIB_US_FULL_FENCE();
 	/* seq_cst CAS between two seq_cst fences: an smp_mb() on each side. */
-	__atomic_compare_exchange_n(p, &seen, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(p, &seen, val, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	GIB_US_FULL_FENCE();
 	return seen;
 #else
 	/* uatomic_cmpxchg: full barrier before and after (liburcu's documented rule). */
-	return uatomic_cmpxchg(p, old, new);
+	return uatomic_cmpxchg(p, old, val);
 #endif
 }
 
 /** gib_pf_cmpxchg32() - CAS: fully ordered on success, unordered on failure */
-static inline uint32_t gib_pf_cmpxchg32(uint32_t *p, uint32_t old, uint32_t new)
+static inline uint32_t gib_pf_cmpxchg32(uint32_t *p, uint32_t old, uint32_t val)
 {
 #ifdef GIB_US_SYNC_TSAN
 	uint32_t seen = old;
 
 	GIB_US_FULL_FENCE();
 	/* seq_cst CAS between two seq_cst fences: an smp_mb() on each side. */
-	__atomic_compare_exchange_n(p, &seen, new, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(p, &seen, val, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	GIB_US_FULL_FENCE();
 	return seen;
 #else
 	/* uatomic_cmpxchg: full barrier before and after. */
-	return uatomic_cmpxchg(p, old, new);
+	return uatomic_cmpxchg(p, old, val);
 #endif
 }
 
@@ -237,10 +246,10 @@ static inline uint32_t gib_pf_xchg32(uint32_t *p, uint32_t v)
 
 #ifndef GIB_US_SYNC_TSAN
 /**
- * gib_us_rmw8() - fully ordered byte RMW: *@p = (*@p & @and) | @or
+ * gib_us_rmw8() - fully ordered byte RMW: *@p = (*@p & @keep) | @set
  * @p: the byte
- * @and: bits to keep
- * @or: bits to set
+ * @keep: bits to keep
+ * @set: bits to set
  *
  * Ends in one successful uatomic_cmpxchg (full barrier before and after),
  * even when the byte does not change. Where liburcu has byte atomics (x86)
@@ -251,13 +260,13 @@ static inline uint32_t gib_pf_xchg32(uint32_t *p, uint32_t v)
  *
  * Return: the byte before.
  */
-static inline uint8_t gib_us_rmw8(uint8_t *p, uint8_t and, uint8_t or)
+static inline uint8_t gib_us_rmw8(uint8_t *p, uint8_t keep, uint8_t set)
 {
 #ifdef UATOMIC_HAS_ATOMIC_BYTE
 	uint8_t old = uatomic_read(p), seen;
 
 	for (;;) {
-		seen = uatomic_cmpxchg(p, old, (uint8_t)((old & and) | or));
+		seen = uatomic_cmpxchg(p, old, (uint8_t)((old & keep) | set));
 		if (seen == old)
 			return old;
 		old = seen;
@@ -273,7 +282,7 @@ static inline uint8_t gib_us_rmw8(uint8_t *p, uint8_t and, uint8_t or)
 	uint32_t old = uatomic_read(w), seen, nb;
 
 	for (;;) {
-		nb = (((old >> shift) & and) | or) & 0xff;
+		nb = (((old >> shift) & keep) | set) & 0xff;
 		seen = uatomic_cmpxchg(w, old, (old & ~(0xffu << shift)) | nb << shift);
 		if (seen == old)
 			return (uint8_t)(old >> shift);
@@ -348,6 +357,34 @@ static inline void gib_pf_cpu_relax(void)
 #endif
 }
 
+/**
+ * gib_pf_irq_save() - a compiler barrier only: user space cannot mask
+ *                     preemption
+ *
+ * What the kernel gets from local_irq_save() user space gets from its
+ * scheduler: libgib's threads run under a time-sharing policy (SCHED_OTHER)
+ * and no library path runs in a signal handler, so a thread preempted while
+ * it processes the list runs again while another thread spins for it. A
+ * program that runs them under SCHED_FIFO on one CPU loses that guarantee.
+ *
+ * Return: 0.
+ */
+static inline unsigned long gib_pf_irq_save(void)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/**
+ * gib_pf_irq_restore() - a compiler barrier only (see gib_pf_irq_save())
+ * @flags: ignored
+ */
+static inline void gib_pf_irq_restore(unsigned long flags)
+{
+	(void)flags;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
 /* ---- Byte order -------------------------------------------------------- */
 
 /**
@@ -357,7 +394,7 @@ static inline void gib_pf_cpu_relax(void)
  * no feature macros must still get byte order right.
  */
 #define GIB_US_SWAP (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ||
+GIB_STATIC_ASSERT(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ||
 	       __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__, "a known byte order");
 
 /** gib_pf_be64_to_cpu() - big-endian to CPU order, 64 bits */
@@ -421,23 +458,23 @@ static inline void gib_pf_clear_bit(unsigned int nr, unsigned long *addr)
 
 #ifndef GIB_US_SYNC_TSAN
 /**
- * gib_us_rmw_long() - fully ordered RMW of one word: *@p = (*@p & @and) | @or
+ * gib_us_rmw_long() - fully ordered RMW of one word: *@p = (*@p & @keep) | @set
  * @p: the word
- * @and: bits to keep
- * @or: bits to set
+ * @keep: bits to keep
+ * @set: bits to set
  *
  * Ends in one successful uatomic_cmpxchg (full barrier before and after),
  * even when the word does not change.
  *
  * Return: the word before.
  */
-static inline unsigned long gib_us_rmw_long(unsigned long *p, unsigned long and,
-					    unsigned long or)
+static inline unsigned long gib_us_rmw_long(unsigned long *p, unsigned long keep,
+					    unsigned long set)
 {
 	unsigned long old = uatomic_read(p), seen;
 
 	for (;;) {
-		seen = uatomic_cmpxchg(p, old, (old & and) | or);
+		seen = uatomic_cmpxchg(p, old, (old & keep) | set);
 		if (seen == old)
 			return old;
 		old = seen;
@@ -552,5 +589,9 @@ static inline void *gib_pf_maddr_to_virt(uint32_t maddr)
 
 	return (void *)(base + (uintptr_t)(maddr - mbase));
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* GIB_BACKEND_H */

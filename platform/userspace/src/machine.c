@@ -73,6 +73,18 @@ int gib_us_machine_set_claim_hook(struct gib_us_machine *m, gib_us_claim_hook fn
 	return 0;
 }
 
+int gib_us_machine_set_gal_notify(struct gib_us_machine *m, gib_us_gal_notify fn, void *priv)
+{
+	if (!m)
+		return -EINVAL;
+	/* Under the lock the callback runs under: never half set. */
+	pthread_mutex_lock(&m->gal_lock);
+	m->gal_notify = fn;
+	m->gal_notify_priv = priv;
+	pthread_mutex_unlock(&m->gal_lock);
+	return 0;
+}
+
 /* Consume one injected failure of @fault; true if the operation must fail. */
 static bool fault_hit(struct gib_us_machine *m, enum gib_us_fault fault)
 {
@@ -85,6 +97,11 @@ static bool fault_hit(struct gib_us_machine *m, enum gib_us_fault fault)
 			return true;
 	}
 	return false;
+}
+
+int gib_pf_host_ready(struct gib_host *host)
+{
+	return host->pf.machine ? 0 : -EINVAL;
 }
 
 bool gib_pf_has_aiv(struct gib_host *host)
@@ -164,6 +181,9 @@ void gib_us_machine_raise_gal(struct gib_us_machine *m)
 		 * the origin's xchg, which is ordered after our link CAS.
 		 */
 		__atomic_fetch_add(&m->gal_pending, 1, __ATOMIC_SEQ_CST);
+		/* Under the lock: gib_pf_gal_unregister() waits for it. */
+		if (m->gal_notify)
+			m->gal_notify(m, m->gal_notify_priv);
 		pthread_mutex_unlock(&m->gal_lock);
 		return;
 	}

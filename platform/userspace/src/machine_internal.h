@@ -15,11 +15,14 @@
  */
 #define GIB_US_COUNT(m, field) __atomic_fetch_add(&(m)->stats.field, 1, __ATOMIC_RELAXED)
 
+/* Shared between the library's files, never exported (abi/libgib.map). */
+#define GIB_US_INTERNAL __attribute__((visibility("hidden")))
+
 /*
  * Deliver one GAL interruption of @m to its host's handler: at once
  * (GIB_US_GAL_DIRECT) or by counting it (GIB_US_GAL_DEFERRED). Call outside
  * any reader section: the handler may process the alert list.
  */
-void gib_us_machine_raise_gal(struct gib_us_machine *m);
+GIB_US_INTERNAL void gib_us_machine_raise_gal(struct gib_us_machine *m);
 
 #endif /* GIB_US_MACHINE_INTERNAL_H */

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
-"""Copy the core's sources with one rule of spec section 6 deliberately broken.
+"""Copy the core's sources with one rule of spec section 6 deliberately broken
+(DEFECTS), or with one of Linux's rules where libgib differs (LINUX_RULES).
 
 Test-only: the copies are compiled into a separate static library that a
 defect build of gibsim links instead of libgib; the shipped library has no
@@ -53,6 +54,19 @@ DEFECTS = {
 }
 
 
+# Linux's rules where libgib deliberately differs (docs/fidelity.md): same
+# mechanism, for the write-ups of latent Linux defects. Not section-6 defects.
+LINUX_RULES = {
+    'linux-regs-survive-reinit': ('gisa_life.c', [
+        ('\tfor (isc = 0; isc < GIB_NR_ISCS; isc++)\n\t\tgi->alert.ref_count[isc] = 0;\n',
+         '\t(void)isc;\t/* Linux: ref_count[] survives destroy/disable and init/enable */\n'),
+        # Linux destroys and disables with registrations held (libgib refuses, -EBUSY).
+        ('\t\tif (gi->alert.ref_count[isc])\n\t\t\treturn true;\n',
+         '\t\tif (0 && gi->alert.ref_count[isc])\t/* Linux: never refuses */\n\t\t\treturn true;\n'),
+    ], 'GISC reference counts survive a GISA destroy/disable and the next init/enable'),
+}
+
+
 def apply(defect, name, text, edits):
     for pattern, new in edits:
         if isinstance(pattern, str):
@@ -68,10 +82,11 @@ def apply(defect, name, text, edits):
 
 
 def main():
-    if len(sys.argv) < 5 or sys.argv[1] not in DEFECTS:
-        sys.exit('usage: break_core.py {%s} OUTDIR PREFIX SOURCE...' % ','.join(DEFECTS))
+    every = dict(DEFECTS, **LINUX_RULES)
+    if len(sys.argv) < 5 or sys.argv[1] not in every:
+        sys.exit('usage: break_core.py {%s} OUTDIR PREFIX SOURCE...' % ','.join(every))
     defect, outdir, prefix, sources = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-    target, edits, _ = DEFECTS[defect]
+    target, edits, _ = every[defect]
     done = False
     for src in sources:
         name = os.path.basename(src)

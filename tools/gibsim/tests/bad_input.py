@@ -43,6 +43,18 @@ CASES = [
     (['--json=1'], '--json'),
     (['--watchdog', '86401'], '--watchdog'),
     (['stray'], 'stray'),
+    (['--cut', 'fast'], '--cut'),
+    (['--cut', ''], '--cut'),
+    (['--cut'], '--cut'),
+    (['--scenario', 'cut-contrast'], '--trace'),
+    (['--cut', 'both'], '--trace'),
+    (['--walk-ns', '1000001'], '--walk-ns'),
+    (['--walk-ns', '5', '--gal', 'direct'], '--walk-ns'),
+    # Options the chosen engine or mode would ignore.
+    (['--engine', 'deterministic', '--threads', '2'], '--threads'),
+    (['--engine', 'concurrent', '--wake-ns', '100'], '--wake-ns'),
+    (['--engine', 'concurrent', '--gal-ns', '100'], '--gal-ns'),
+    (['--gal', 'direct', '--gal-ns', '100'], '--gal-ns'),
 ]
 
 

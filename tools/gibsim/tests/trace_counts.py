@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
-"""The --trace file parses, names its tracks, and counts what the summary does.
+"""The --trace file parses, names its tracks, keeps each track in time order,
+and counts what the summary does.
 
 Runs gibsim with --json and --trace, parses the trace as JSON, and compares
 the number of events of each name with the summary's counter of that name
@@ -56,6 +57,16 @@ def main():
         n = sum(e['args']['events'] for e in events if e['name'] == kind)
         if n != summary[key]:
             problems.append('%s events: %d in the trace, %s %d' % (kind, n, key, summary[key]))
+    last = {}
+    for i, e in enumerate(events):
+        if e['ph'] == 'M':
+            continue
+        track = (e['pid'], e['tid'])
+        if e['ts'] < last.get(track, 0):
+            problems.append('track %s: event %d (%s at %s us) before the one ahead of it (%s us)'
+                            % (track, i, e['name'], e['ts'], last[track]))
+            break
+        last[track] = e['ts']
     unnamed = {(e['pid'], e['tid']) for e in events if e['ph'] != 'M'} - named
     if unnamed:
         problems.append('tracks without a name: %s' % sorted(unnamed))

@@ -20,6 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** GIB_US_ARENA_SLOT - bytes (and alignment) of one arena slot */
 #define GIB_US_ARENA_SLOT 256u
 /** GIB_US_ARENA_DEFAULT_BYTES - size of the lazily created default arena */
@@ -73,5 +77,9 @@ size_t gib_us_arena_used(void);
  *     (0 ends an earlier request)
  */
 void gib_us_arena_fail_next_allocs(unsigned int n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_US_ARENA_H */

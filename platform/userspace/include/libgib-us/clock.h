@@ -39,6 +39,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * enum gib_us_clock_kind - what moves a clock
  * @GIB_US_CLOCK_REAL: CLOCK_MONOTONIC, with a thread that runs the callbacks
@@ -131,5 +135,9 @@ void gib_us_set_default_clock(struct gib_us_clock *c);
  * Return: the clock (never NULL: aborts if the real clock cannot be created).
  */
 struct gib_us_clock *gib_us_default_clock(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_US_CLOCK_H */

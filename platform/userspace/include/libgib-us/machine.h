@@ -43,16 +43,21 @@
 #include <pthread.h>
 #include <libgib/libgib.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * enum gib_us_gal_mode - how a GAL interruption reaches the host
  * @GIB_US_GAL_DIRECT: the pusher that raised it calls gib_gal_interrupt() at
  *                     once, outside its reader section
  * @GIB_US_GAL_DEFERRED: it is counted; a host thread collects the count with
  *                       gib_us_machine_take_gal() and calls
- *                       gib_gal_interrupt() itself. That thread is the
- *                       handler: stop it before gib_destroy(), which cannot
- *                       wait for it (gib_pf_gal_unregister() only drops the
- *                       count)
+ *                       gib_gal_interrupt() itself, woken by the callback of
+ *                       gib_us_machine_set_gal_notify() (no polling needed).
+ *                       That thread is the handler: stop it before
+ *                       gib_destroy(), which cannot wait for it
+ *                       (gib_pf_gal_unregister() only drops the count)
  */
 enum gib_us_gal_mode {
 	GIB_US_GAL_DIRECT = 0,
@@ -124,6 +129,20 @@ struct gib_us_machine;
 typedef void (*gib_us_claim_hook)(struct gib_us_machine *m, struct gib_gisa *gisa, void *priv);
 
 /**
+ * typedef gib_us_gal_notify - a deferred GAL interruption was raised
+ * @m: the machine
+ * @priv: the callback's argument
+ *
+ * %GIB_US_GAL_DEFERRED only: called once per GAL the machine counts, on the
+ * thread that raised the AI, outside its reader section and under the
+ * machine's GAL lock. It should only wake the host thread that calls
+ * gib_us_machine_take_gal() (write an eventfd, signal a condition variable);
+ * it must not call libgib. gib_destroy() (gib_pf_gal_unregister()) waits for
+ * a callback that runs: none comes afterwards.
+ */
+typedef void (*gib_us_gal_notify)(struct gib_us_machine *m, void *priv);
+
+/**
  * struct gib_us_machine - the machine model; fields are private
  * @cfg: its configuration
  * @host: the attached host, NULL before gib_us_host_attach()
@@ -138,6 +157,8 @@ typedef void (*gib_us_claim_hook)(struct gib_us_machine *m, struct gib_gisa *gis
  * @stats: counters, atomic
  * @claim_hook: see gib_us_machine_set_claim_hook(), once-accessed
  * @claim_hook_priv: its argument
+ * @gal_notify: see gib_us_machine_set_gal_notify(), under @gal_lock
+ * @gal_notify_priv: its argument, under @gal_lock
  */
 struct gib_us_machine {
 	struct gib_us_machine_config cfg;
@@ -153,6 +174,8 @@ struct gib_us_machine {
 	struct gib_us_machine_stats stats;
 	gib_us_claim_hook claim_hook;
 	void *claim_hook_priv;
+	gib_us_gal_notify gal_notify;
+	void *gal_notify_priv;
 };
 
 /**
@@ -281,6 +304,38 @@ int gib_us_machine_raise_ai(struct gib_us_machine *m, struct gib_guest *gi, unsi
 int gib_us_machine_take_gal(struct gib_us_machine *m);
 
 /**
+ * gib_us_machine_set_gal_notify() - be told of every deferred GAL
+ * @m: the machine
+ * @fn: the callback (see gib_us_gal_notify), or NULL to stop
+ * @priv: its argument
+ *
+ * A host thread in %GIB_US_GAL_DEFERRED mode can sleep until @fn wakes it,
+ * then call gib_us_machine_take_gal() and gib_gal_interrupt(). For example,
+ * with an eventfd ``efd``::
+ *
+ *   static void notify(struct gib_us_machine *m, void *priv)
+ *   {
+ *           uint64_t one = 1;
+ *
+ *           (void)m;
+ *           (void)!write(*(int *)priv, &one, sizeof(one));
+ *   }
+ *
+ *   static void host_thread_step(int efd, struct gib_us_machine *m,
+ *                                struct gib_host *host)
+ *   {
+ *           uint64_t n;
+ *
+ *           if (read(efd, &n, sizeof(n)) == sizeof(n))
+ *                   while (gib_us_machine_take_gal(m) > 0)
+ *                           gib_gal_interrupt(host);
+ *   }
+ *
+ * Return: 0; -EINVAL if @m is NULL.
+ */
+int gib_us_machine_set_gal_notify(struct gib_us_machine *m, gib_us_gal_notify fn, void *priv);
+
+/**
  * gib_us_machine_gib() - the GIB associated by "set GIB"
  * @m: the machine
  *
@@ -306,5 +361,9 @@ bool gib_us_machine_gal_registered(struct gib_us_machine *m, uint8_t *nisc);
  * Return: 0; -EINVAL if a pointer is NULL.
  */
 int gib_us_machine_stats(const struct gib_us_machine *m, struct gib_us_machine_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_US_MACHINE_H */

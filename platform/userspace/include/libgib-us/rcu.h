@@ -28,6 +28,10 @@
 #ifndef LIBGIB_US_RCU_H
 #define LIBGIB_US_RCU_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * gib_us_thread_online() - register the calling thread as a reader
  *
@@ -61,5 +65,9 @@ void gib_us_read_unlock(void);
  * Must not be called inside a reader section.
  */
 void gib_us_synchronize(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* LIBGIB_US_RCU_H */
