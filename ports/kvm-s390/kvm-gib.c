@@ -24,9 +24,11 @@ static_assert(offsetof(struct kvm_s390_gisa, g1.nimm) == offsetof(struct gib_gis
 #ifdef KVM_GIB_TEST_VARIANT
 static enum gib_pf_machine kvm_gib_machine = GIB_PF_MACHINE_SOFT;
 static void kvm_gib_test_track(struct kvm *kvm, bool alive);
+static void kvm_gib_test_injected(int rc);
 #else
 static enum gib_pf_machine kvm_gib_machine = GIB_PF_MACHINE_REAL;
 static inline void kvm_gib_test_track(struct kvm *kvm, bool alive) { }
+static inline void kvm_gib_test_injected(int rc) { }
 #endif
 
 /* The guest of a GISA: KVM keeps its struct kvm right after it in sie_page2. */
@@ -230,6 +232,41 @@ bool kvm_gib_forward(struct kvm *kvm, u32 gisc)
 	return gi && gib_gisa_forward_adapter_event(gi, gisc) > 0;
 }
 
+/*
+ * An adapter interruption KVM makes pending itself (__inject_io()): libgib
+ * sets the IPM bit and chooses and wakes the vcpu (idle first, else round
+ * robin over the started ones), in place of KVM's __floating_irq_kick().
+ * False without a GISA: KVM queues it as a classic floating interruption and
+ * kicks itself. True also when no vcpu could be chosen (none online, or all
+ * stopped): the AI stays pending in the GISA, as KVM's kick left it.
+ */
+bool kvm_gib_inject_ai(struct kvm *kvm, u32 isc)
+{
+	struct gib_guest *gi = kvm_gib_guest(kvm);
+	struct kvm_vcpu *vcpu;
+	int idx;
+
+	if (!gi)
+		return false;
+	rcu_read_lock();	/* libgib's reader section for gib_inject_ai() */
+	if (!gib_guest_gisa(gi)) {
+		rcu_read_unlock();
+		return false;
+	}
+	idx = gib_inject_ai(gi, isc);
+	if (idx >= 0) {
+		/* A protected vcpu also gets KVM's I/O flag, as KVM's kick set it. */
+		vcpu = gi->vcpus[idx]->priv;
+		if (kvm_s390_pv_cpu_get_handle(vcpu)) {
+			kvm_s390_set_cpuflags(vcpu, CPUSTAT_IO_INT);
+			kvm_s390_vcpu_wakeup(vcpu);
+		}
+	}
+	rcu_read_unlock();
+	kvm_gib_test_injected(idx);
+	return true;
+}
+
 /* ---- vcpus ------------------------------------------------------------- */
 
 void kvm_gib_vcpu_postcreate(struct kvm_vcpu *vcpu)
@@ -237,8 +274,28 @@ void kvm_gib_vcpu_postcreate(struct kvm_vcpu *vcpu)
 	struct gib_guest *gi = kvm_gib_guest(vcpu->kvm);
 
 	/* libgib's index is its own; it wakes the vcpu through ->priv. */
-	if (gi)
-		WARN_ON_ONCE(gib_vcpu_add(gi, &vcpu->arch.gib, vcpu->vcpu_id, vcpu) < 0);
+	if (!gi || WARN_ON_ONCE(gib_vcpu_add(gi, &vcpu->arch.gib, vcpu->vcpu_id, vcpu) < 0))
+		return;
+	/*
+	 * libgib's vcpu starts "not stopped", KVM's stopped (its vcpu setup).
+	 * Under KVM's start_stop_lock: a start or stop that ran before this
+	 * found no libgib vcpu and changed only KVM's flag, read here; one
+	 * after it updates both (kvm_gib_vcpu_stopped_changed()).
+	 */
+	spin_lock(&vcpu->kvm->arch.start_stop_lock);
+	kvm_gib_vcpu_stopped_changed(vcpu);
+	spin_unlock(&vcpu->kvm->arch.start_stop_lock);
+}
+
+/*
+ * KVM changed CPUSTAT_STOPPED (kvm_s390_vcpu_start() / _stop(), under its
+ * start_stop_lock): libgib's copy follows, for its choice of a vcpu.
+ */
+void kvm_gib_vcpu_stopped_changed(struct kvm_vcpu *vcpu)
+{
+	lockdep_assert_held(&vcpu->kvm->arch.start_stop_lock);
+	if (vcpu->arch.gib.gi)
+		gib_vcpu_set_stopped(&vcpu->arch.gib, is_vcpu_stopped(vcpu));
 }
 
 /* Before KVM frees its vcpus: no kick walk can reach one afterwards. */
@@ -299,11 +356,22 @@ void kvm_gib_vcpu_exit_sie(struct kvm_vcpu *vcpu)
  * "reg N" / "unreg N" (GISC registration, as vfio-ap and zPCI do), "raise N"
  * (libgib's software machine makes an AI pending for guest ISC N: result
  * bit 0 linked, bit 1 GAL raised, bit 2 merged), "disable" / "enable" (as
- * KVM's protected-virtualization switch). Reading gives the last result.
+ * KVM's protected-virtualization switch), "aicount" (AIs KVM injected that
+ * went to libgib's gib_inject_ai()), "aiwoken" (the vcpu index libgib woke
+ * for the last one, or its negative errno). Reading gives the last result.
  */
 static DEFINE_MUTEX(kvm_gib_test_lock);
 static struct kvm *kvm_gib_test_vm;
 static int kvm_gib_test_rc;
+static atomic_t kvm_gib_test_ai_count = ATOMIC_INIT(0);
+static atomic_t kvm_gib_test_ai_woken = ATOMIC_INIT(0);
+
+/* An AI KVM injected went to libgib, which woke vcpu index @rc (or none: < 0). */
+static void kvm_gib_test_injected(int rc)
+{
+	atomic_set(&kvm_gib_test_ai_woken, rc);
+	atomic_inc(&kvm_gib_test_ai_count);
+}
 
 static void kvm_gib_test_track(struct kvm *kvm, bool alive)
 {
@@ -329,6 +397,10 @@ static int kvm_gib_test_run(struct kvm *kvm, const char *cmd, unsigned int n)
 		rc = gi ? gib_soft_raise_ai(gi, n, &res) : -ENODEV;
 		return rc ? rc : res.linked | res.gal << 1 | res.merged << 2;
 	}
+	if (!strcmp(cmd, "aicount"))
+		return atomic_read(&kvm_gib_test_ai_count);
+	if (!strcmp(cmd, "aiwoken"))
+		return atomic_read(&kvm_gib_test_ai_woken);
 	if (!strcmp(cmd, "disable")) {
 		kvm_s390_gisa_disable(kvm);
 		return gi && !gib_guest_gisa(gi) ? 0 : -EIO;

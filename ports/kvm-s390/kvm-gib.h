@@ -56,6 +56,14 @@ static inline u32 kvm_s390_get_gisa_desc(struct kvm *kvm)
 /* KVM's GAL adapter interrupt (interrupt.c), registered by kvm_s390_gib_init(). */
 extern struct airq_struct gib_alert_irq;
 
+/*
+ * __inject_io()'s result for an AI libgib made pending and whose vcpu it
+ * chose and woke: __inject_vm() then skips KVM's __floating_irq_kick().
+ */
+#define KVM_GIB_AI_KICKED 1
+bool kvm_gib_inject_ai(struct kvm *kvm, u32 isc);
+void kvm_gib_vcpu_stopped_changed(struct kvm_vcpu *vcpu);
+
 bool kvm_gib_prepare_wait(struct kvm_vcpu *vcpu);
 void kvm_gib_vcpu_postcreate(struct kvm_vcpu *vcpu);
 void kvm_gib_vcpus_remove(struct kvm *kvm);

@@ -2,8 +2,9 @@
 // target: interrupt.c
 // KVM's copy of the GISA origin is gone: every read is libgib's once-read
 // of its guest's origin (kvm_gib_origin()), in pending_irqs(),
-// __deliver_io(), get_top_gisa_isc(), kvm_s390_get_io_int(), __inject_io(),
-// __floating_irq_kick() and get_all_floating_irqs().
+// __deliver_io(), get_top_gisa_isc(), kvm_s390_get_io_int(),
+// __floating_irq_kick() and get_all_floating_irqs() (__inject_io() asks
+// libgib itself since rule 34).
 
 @ origin_via_libgib @
 struct kvm_s390_gisa_interrupt *gi;

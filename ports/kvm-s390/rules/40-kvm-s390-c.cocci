@@ -3,7 +3,8 @@
 // The vcpu's life and its SIE entry and exit through libgib: added after
 // creation, unpublished before KVM frees the vcpus (no kick walk can reach a
 // freed one), libgib's kicked bit cleared on the runnable check and at SIE
-// entry.
+// entry; its stopped state as KVM changes it (libgib's choice of a vcpu for
+// an adapter interruption KVM injects skips stopped vcpus).
 
 @ postcreate_adds_vcpu @
 identifier vcpu;
@@ -56,5 +57,27 @@ vcpu_post_run(struct kvm_vcpu *vcpu, int r)
 	...
 +	kvm_gib_vcpu_exit_sie(vcpu);
 	trace_kvm_s390_sie_exit(vcpu, ...);
+	...
+}
+
+@ vcpu_start_tells_libgib @
+identifier vcpu;
+@@
+kvm_s390_vcpu_start(struct kvm_vcpu *vcpu)
+{
+	...
+	kvm_s390_clear_cpuflags(vcpu, CPUSTAT_STOPPED);
++	kvm_gib_vcpu_stopped_changed(vcpu);
+	...
+}
+
+@ vcpu_stop_tells_libgib @
+identifier vcpu;
+@@
+kvm_s390_vcpu_stop(struct kvm_vcpu *vcpu)
+{
+	...
+	kvm_s390_set_cpuflags(vcpu, CPUSTAT_STOPPED);
++	kvm_gib_vcpu_stopped_changed(vcpu);
 	...
 }

@@ -3,7 +3,8 @@
  * devkvm: drives the ported kvm.ko's test variant from user space, in a
  * booted s390x kernel under QEMU (tools/kvm-port-test). A VM with vcpus of
  * sparse ids and a FLIC; adapter interruptions injected through the FLIC and
- * KVM_S390_INTERRUPT land in the GISA (libgib's word operations) and are read
+ * KVM_S390_INTERRUPT land in the GISA (libgib's word operations), libgib
+ * chooses the vcpu to wake (only a started one), and they are read
  * back (and taken) through the FLIC; GISCs registered and AIs raised by
  * libgib's software machine (the alert list, the GAL handler and the kick
  * timer run inside KVM); clear, disable and enable, destroy. Prints one line
@@ -106,12 +107,19 @@ static int flic_clear(int flic)
 	return ioctl(flic, KVM_SET_DEVICE_ATTR, &attr);
 }
 
+static int set_mp_state(int vcpu, unsigned int state)
+{
+	struct kvm_mp_state mp = { .mp_state = state };
+
+	return ioctl(vcpu, KVM_SET_MP_STATE, &mp);
+}
+
 int main(void)
 {
 	static const unsigned int ids[] = { 0, 3, 17 };
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_FLIC };
 	struct kvm_s390_interrupt s390int = { .type = AI_TYPE };
-	int kvm, vm, vcpu[3], nisc, rc, i, mask;
+	int kvm, vm, vcpu[3], nisc, rc, i, mask, ais;
 
 	kvm = open("/dev/kvm", O_RDWR);
 	check(kvm >= 0, "open /dev/kvm (%s)", kvm < 0 ? strerror(errno) : "ok");
@@ -132,10 +140,25 @@ int main(void)
 	check(flic_enqueue_ai(dev.fd, 2) == 0, "FLIC enqueues an AI on ISC 2");
 	s390int.parm64 = isc_word(5);
 	check(ioctl(vm, KVM_S390_INTERRUPT, &s390int) == 0, "KVM_S390_INTERRUPT: AI on ISC 5");
+	/* libgib chose the vcpu for both, in place of KVM's kick: all are stopped. */
+	check(hook("aicount") == 2, "both AIs went through libgib's gib_inject_ai()");
+	check(hook("aiwoken") == -ENODEV, "every vcpu stopped: libgib woke none");
 	mask = flic_ais(dev.fd);
 	check(mask == (0x20 | 0x04), "FLIC reads back ISCs 2 and 5 (mask 0x%02x)", mask);
 	mask = flic_ais(dev.fd);
 	check(mask == 0, "reading took them (mask 0x%02x)", mask);
+
+	/* KVM starts vcpu id 17 (index 2): libgib's copy follows and wakes it. */
+	check(set_mp_state(vcpu[2], KVM_MP_STATE_OPERATING) == 0, "vcpu id 17 started");
+	check(flic_enqueue_ai(dev.fd, 7) == 0, "FLIC enqueues an AI on ISC 7");
+	rc = hook("aiwoken");
+	check(rc == 2, "libgib woke the started vcpu, index 2 (%d)", rc);
+	check(set_mp_state(vcpu[2], KVM_MP_STATE_STOPPED) == 0, "vcpu id 17 stopped");
+	check(flic_enqueue_ai(dev.fd, 7) == 0, "FLIC enqueues an AI on ISC 7 again");
+	check(hook("aiwoken") == -ENODEV, "stopped again: libgib woke none");
+	check(hook("aicount") == 4, "both went through libgib");
+	mask = flic_ais(dev.fd);
+	check(mask == 0x01, "FLIC reads ISC 7 once, merged (mask 0x%02x)", mask);
 
 	/* GISC registration and the software machine's AIs. */
 	nisc = hook("reg 3");
@@ -163,7 +186,9 @@ int main(void)
 	check(hook("unreg 3") == -EINVAL, "a third unregister: -EINVAL");
 	check(hook("disable") == 0, "GISA disabled");
 	check(hook("reg 3") == -ENODEV, "register without a GISA: -ENODEV");
+	ais = hook("aicount");
 	check(flic_enqueue_ai(dev.fd, 4) == 0, "FLIC enqueues an AI without a GISA");
+	check(hook("aicount") == ais, "KVM kicked for it, not libgib");
 	mask = flic_ais(dev.fd);
 	check(mask == 0x08, "it is KVM's classic floating AI now (mask 0x%02x)", mask);
 	check(flic_clear(dev.fd) == 0 && flic_ais(dev.fd) == 0, "FLIC clear drops it");
