@@ -89,6 +89,13 @@
  *                      Destroy returns (one CPU, SCHED_FIFO)
  *   FIX_CUTTER_IRQ_OFF that cutter processes with interrupts off
  *   IAM_EXACT          at quiescence require IAM == alert_mask exactly
+ *   DEV_DESIGNATES     issue 11, defect 3: the machine reaches guest DG's
+ *                      GISA through a device's designation (AQIC, zPCI
+ *                      FIB), not the origin: a push starts while the device
+ *                      is registered (devmask), published or not. Destroy
+ *                      may first unregister it; with registrations left it
+ *                      refuses (-EBUSY), unless DESTROY_REGISTERED (the old
+ *                      rule: it frees the GISA the device still designates)
  */
 
 #ifndef NPUSH
@@ -410,7 +417,16 @@ proctype Pusher()
 		/* The machine finds the GISA through the origin (RCU reader). */
 		atomic {
 			if
+#ifdef DEV_DESIGNATES
+			/* through a registered device's designation, which
+			 * neither the origin nor a grace period fences (the
+			 * software machine's push is a reader all the same) */
+			:: g == DG && (devmask[g] & b) -> readers[g]++
+			:: g == DG && !(devmask[g] & b) -> goto next
+			:: g != DG && published[g] -> readers[g]++
+#else
 			:: published[g] -> readers[g]++
+#endif
 			:: else -> goto next
 			fi
 		}
@@ -583,6 +599,28 @@ proctype Destroy()
 	LIST_LOCALS;
 	bool ok;
 	atomic { CPU_FREE -> CPU_TAKE }
+#ifdef DEV_DESIGNATES
+	/* the device's owner may unregister first (AQIC disable: the device
+	 * stops raising and drops its designation, then the GISC count) */
+	if
+	:: devmask[DG] = 0;
+		amask[DG] = 0;
+		atomic {	/* set_iam(0): one CAS, only while unlinked */
+			if
+			:: link[DG] == A(DG) -> iam[DG] = 0
+			:: else -> skip
+			fi
+		}
+	:: skip
+	fi;
+#ifndef DESTROY_REGISTERED
+	/* the library: refuse while GISCs are registered, nothing changed */
+	if
+	:: amask[DG] != 0 -> goto refused
+	:: else -> skip
+	fi;
+#endif
+#endif
 	amask[DG] = 0;
 	cancel(DG);
 #if defined(DESTROY_WAIT)
@@ -647,6 +685,9 @@ proctype Destroy()
 	cancel(DG);
 #endif
 	atomic { readers[DG] == 0 -> alive[DG] = 0 }	/* free after grace period */
+#ifdef DEV_DESIGNATES
+refused:
+#endif
 	atomic { CPU_GIVE; ddone = 1 }
 }
 

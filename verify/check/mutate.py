@@ -85,6 +85,15 @@ MUTANTS = {
         "\t\tseen = old;\t/* MUTANT: a plain store, no compare */\n",
         "v2-push-cut", 1,
         "the v2 cut (GIB_CUT_V2) stores NULL after its read without a CAS"),
+    "i-clear-ipm-no-retry": (
+        "include/libgib/gisa.h",
+        "\t\tif (seen == raw)\n"
+        "\t\t\treturn (int)((w & GIB_GISA_W_IPM) >> GIB_GISA_W_IPM_SHIFT);\n"
+        "\t\traw = seen;",
+        "\t\treturn (int)((w & GIB_GISA_W_IPM) >> GIB_GISA_W_IPM_SHIFT);"
+        "\t/* MUTANT */\n\t\traw = seen;",
+        "clear-ipm", 1,
+        "gib_gisa_clear_ipm() reports success after one failed CAS"),
 }
 # Mutants applied together (one old rule spread over two edits).
 GROUPS = {"e-restore-exact": ["e-restore-exact", "e2-restore-exact-value"]}

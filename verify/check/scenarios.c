@@ -414,6 +414,46 @@ static void claim_link_setup(void)
 	gib_ck_spawn(cl_push_fn, NULL);
 }
 
+/* ---- clear-ipm: the owner's IPM reset vs a push moving the word -------- */
+
+/*
+ * gib_gisa_clear() (gib_gisa_clear_ipm()'s one CAS loop) while the machine
+ * sets an IPM bit: a push between its read and its CAS makes the CAS fail,
+ * and the loop must read again. An AI pending before the clear began (ISC
+ * 4, no device: nothing else takes it) must be gone when it returns.
+ */
+static void ci_clear_fn(void *arg)
+{
+	(void)arg;
+	gib_ck_read_lock();
+	if (gib_gisa_clear(&G[0].gi))
+		gib_ck_fail("gib_gisa_clear() failed on a guest with a GISA");
+	gib_ck_read_unlock();
+}
+
+static void clear_ipm_setup(void)
+{
+	fx_up(1, gib_isc_mask(1));
+	gib_gisa_set_ipm_gisc(G[0].gi.origin, 4);	/* stale, before the clear */
+	/* The vcpu does not take ISC 4: only the clear can drop it. */
+	gib_vcpu_set_cr6(&G[0].v, (uint64_t)(uint8_t)~gib_isc_mask(4) << 24);
+	gib_ck_spawn_sleeper(vcpu_fn, &G[0]);
+	gib_ck_spawn(ci_clear_fn, NULL);
+	gib_ck_spawn(dp_push_fn, NULL);
+}
+
+static void clear_ipm_check(void)
+{
+	struct gib_gisa *gisa = G[0].gi.origin;
+	uint8_t ipm = (uint8_t)(gib_pf_be64_to_cpu(gisa->word) >> GIB_GISA_W_IPM_SHIFT);
+
+	check_quiet();
+	gib_ck_hash(ipm);
+	if (ipm & gib_isc_mask(4))
+		gib_ck_fail("end state: IPM 0x%02x: the AI pending before gib_gisa_clear() "
+			    "survived it", ipm);
+}
+
 /* ---- v2-*: the same races on a host with the v2 series' cut ------------- */
 
 /*
@@ -444,6 +484,7 @@ const struct gib_ck_scenario ck_scenarios[] = {
 	{ "destroy-wait", destroy_wait_setup, check_quiet, NULL, 2, 3 },
 	{ "disable-enable", disable_enable_setup, check_quiet, NULL, 1, 2 },
 	{ "claim-link", claim_link_setup, check_quiet, NULL, 1, 2 },
+	{ "clear-ipm", clear_ipm_setup, clear_ipm_check, NULL, 1, 2 },
 	{ "v2-push-cut", v2_push_cut_setup, check_quiet, NULL, 1, 2 },
 	{ "v2-destroy-pushers", v2_destroy_pushers_setup, check_quiet, NULL, 1, 2 },
 	{ NULL, NULL, NULL, NULL, 0, 0 },
