@@ -39,4 +39,11 @@ meson setup "$tmp/proj/build" "$tmp/proj" >/dev/null
 ninja -C "$tmp/proj/build" >/dev/null
 "$tmp/proj/build/example" >"$tmp/subproject.out"
 grep -q 'lost 0' "$tmp/subproject.out"
-echo "consumer: subproject: ok"
+# Linked into the parent, not installed with it (install_as_subproject).
+meson install -C "$tmp/proj/build" --no-rebuild --destdir "$tmp/proj-root" >/dev/null
+if [ -n "$(find "$tmp/proj-root" -name '*gib*' 2>/dev/null)" ]; then
+	echo "consumer: the subproject installed itself into the parent:"
+	find "$tmp/proj-root" -name '*gib*'
+	exit 1
+fi
+echo "consumer: subproject: ok (nothing of libgib installed with the parent)"
